@@ -1,0 +1,31 @@
+"""How API callers prove who they are: staff by bearer token, channel integrations by API key."""
+
+from ninja.security import APIKeyHeader, HttpBearer
+
+from kesu.accounts.models import ApiToken, IntegrationKey
+
+
+class StaffToken(HttpBearer):
+    """`Authorization: Bearer <token>`; `request.auth` is the staff member."""
+
+    def authenticate(self, request, token: str):
+        found = ApiToken.objects.matching(token).select_related("user").first()
+        if found is None or not found.user.is_active:
+            return None
+        request.user = found.user
+        return found.user
+
+
+class IntegrationApiKey(APIKeyHeader):
+    """`X-API-Key: <key>` of a channel integration; `request.auth` is the IntegrationKey. Intake only."""
+
+    param_name = "X-API-Key"
+
+    def authenticate(self, request, key: str | None):
+        if not key:
+            return None
+        return IntegrationKey.objects.matching(key).filter(is_active=True).first()
+
+
+staff_token = StaffToken()
+integration_key = IntegrationApiKey()

@@ -1,0 +1,94 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff. Roles are Django groups named after `kesu.accounts.roles.Role`."""
+
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+def _hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class KeyQuerySet(models.QuerySet):
+    def matching(self, key: str):
+        return self.filter(key_hash=_hash_key(key))
+
+
+class ApiToken(models.Model):
+    """A staff member's bearer token for the API. Only the hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = KeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    @classmethod
+    def issue(cls, *, user: User, name: str = "") -> tuple["ApiToken", str]:
+        key = secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, key_hash=_hash_key(key)), key
+
+
+class IntegrationKey(models.Model):
+    """An API key for a channel integration (web portal, app, mail gateway); it may only take in complaints."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    channel = models.CharField(_("channel"), max_length=30)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = KeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("integration key")
+        verbose_name_plural = _("integration keys")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def issue(cls, *, name: str, channel: str) -> tuple["IntegrationKey", str]:
+        key = secrets.token_urlsafe(32)
+        return cls.objects.create(name=name, channel=channel, key_hash=_hash_key(key)), key

@@ -1,0 +1,101 @@
+"""Staff roles as Django groups, and what each role may do.
+
+A role is a group whose name is the role's key; its permissions are kept in step with
+ROLE_PERMISSIONS after every migration, so this table is the one place to read who may do what.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("Agent")
+    HANDLER = "handler", _("Complaint handler")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    MANAGER = "manager", _("Manager")
+    DIRECTOR = "director", _("Customer service director")
+    GENERAL_MANAGER = "general_manager", _("General manager")
+    DEPARTMENT_STAFF = "department_staff", _("Department staff")
+    FOLLOW_UP = "follow_up", _("Follow-up agent")
+    QUALITY = "quality", _("Quality")
+    FINANCE = "finance", _("Finance")
+    ADMIN = "admin", _("Administrator")
+
+
+_LEADERS = [
+    "complaints.intake_complaint",
+    "complaints.view_all_complaints",
+    "complaints.assign_complaint",
+    "complaints.handle_complaint",
+    "complaints.manage_complaint",
+    "complaints.approve_plan",
+    "complaints.close_complaint",
+    "complaints.reopen_complaint",
+    "complaints.log_contact",
+    "complaints.view_customer_pii",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.AGENT: [
+        "complaints.intake_complaint",
+        "complaints.view_all_complaints",
+        "complaints.assign_complaint",
+        "complaints.log_contact",
+        "complaints.view_customer_pii",
+    ],
+    Role.HANDLER: [
+        "complaints.intake_complaint",
+        "complaints.handle_complaint",
+        "complaints.log_contact",
+        "complaints.view_customer_pii",
+    ],
+    Role.SUPERVISOR: _LEADERS,
+    Role.MANAGER: _LEADERS,
+    Role.DIRECTOR: _LEADERS,
+    Role.GENERAL_MANAGER: _LEADERS,
+    Role.DEPARTMENT_STAFF: [],
+    Role.FOLLOW_UP: [
+        "complaints.view_all_complaints",
+        "complaints.close_complaint",
+        "complaints.reopen_complaint",
+        "complaints.log_contact",
+        "complaints.view_customer_pii",
+    ],
+    Role.QUALITY: ["complaints.view_all_complaints"],
+    Role.FINANCE: [],
+    Role.ADMIN: [
+        "accounts.add_department",
+        "accounts.change_department",
+        "accounts.view_department",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+        "accounts.add_integrationkey",
+        "accounts.change_integrationkey",
+        "accounts.view_integrationkey",
+        "auth.view_group",
+        "processes.add_process",
+        "processes.change_process",
+        "processes.view_process",
+    ],
+}
+
+
+def sync_role_groups(apps=global_apps, **kwargs) -> None:
+    """Create one group per role and give it exactly the permissions of ROLE_PERMISSIONS."""
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    Group = global_apps.get_model("auth", "Group")
+    Permission = global_apps.get_model("auth", "Permission")
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = [_permission(Permission, code) for code in codes]
+        group.permissions.set(wanted)
+
+
+def _permission(Permission, code: str):
+    app_label, codename = code.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+

@@ -1,0 +1,60 @@
+"""The REST API, /api/v1/: routers from each app, one error format for every 4xx."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from kesu.accounts.api import router as auth_router
+from kesu.complaints.api import router as complaints_router
+from kesu.lib.errors import DomainError
+from kesu.lib.validation import error_message, field_path
+from kesu.processes.api import router as processes_router
+
+api = NinjaAPI(
+    title="Kesu API",
+    version="1",
+    description="客诉 complaint handling. Staff: `Authorization: Bearer <token>` (POST /auth/token). "
+    "Channel integrations: `X-API-Key`, intake only. Errors: `{detail, code, errors: [{field, message}]}`.",
+    urls_namespace="api-v1",
+)
+api.add_router("/auth", auth_router)
+api.add_router("/complaints", complaints_router)
+api.add_router("/processes", processes_router)
+
+
+def _error(request, status: int, code: str, detail: str, errors: list[dict] | None = None):
+    return api.create_response(request, {"detail": detail, "code": code, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    errors = [{"field": field_path(error["loc"]), "message": error_message(error)} for error in exc.errors]
+    first = errors[0]
+    return _error(request, 422, "invalid", f"{first['field']}: {first['message']}", errors)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    message = str(exc.message)
+    errors = [{"field": exc.field, "message": message}] if exc.field else []
+    return _error(request, exc.status, exc.code, message, errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return _error(request, 401, "unauthenticated", _("Sign in first: send a valid token or API key."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    if exc.status_code == 400:
+        return _error(request, 400, "malformed", _("The request body is not valid JSON."), [
+            {"field": "body", "message": _("The request body is not valid JSON.")}
+        ])
+    return _error(request, exc.status_code, "error", str(exc))

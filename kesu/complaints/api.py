@@ -1,0 +1,194 @@
+"""/api/v1/complaints: intake, reads and every step of the lifecycle. Thin: services do the work."""
+
+from django.utils import timezone
+from ninja import Query, Router, Status
+
+from kesu.accounts.auth import integration_key, staff_token
+from kesu.accounts.models import Department, IntegrationKey
+from kesu.accounts.selectors import active_department, active_staff
+from kesu.complaints import services
+from kesu.complaints.presenters import complaint_out, complaint_summary_out, event_out
+from kesu.complaints.schemas import (
+    AssignIn,
+    ComplaintFilterIn,
+    ComplaintIn,
+    ComplaintOut,
+    ComplaintPage,
+    ContactIn,
+    DecisionIn,
+    EventOut,
+    FindingIn,
+    InvolvedIn,
+    NoteIn,
+    PendingIn,
+    PlanIn,
+    ReasonIn,
+    ResolveIn,
+    VersionIn,
+)
+from kesu.complaints.selectors import ComplaintFilters, complaint_for_user, complaint_list, complaint_timeline
+from kesu.complaints.services.intake import CustomerIn, Intake
+from kesu.customers.services import personal_data_access_log
+
+router = Router(tags=["complaints"], auth=staff_token)
+
+
+def _department(code: str | None, field: str) -> Department | None:
+    return active_department(code, field=field) if code else None
+
+
+@router.post("", response={201: ComplaintOut}, auth=[staff_token, integration_key], summary="Take in a complaint")
+def create_complaint(request, payload: ComplaintIn):
+    data = payload.model_dump(exclude={"customer"})
+    intake = Intake(customer=CustomerIn(**payload.customer.model_dump(exclude_none=True)), **data)
+    if isinstance(request.auth, IntegrationKey):
+        complaint = services.complaint_create(intake=intake, integration=request.auth)
+    else:
+        complaint = services.complaint_create(intake=intake, actor=request.auth)
+    return Status(201, complaint_out(complaint))
+
+
+@router.get("", response=ComplaintPage, summary="List complaints with filters, newest first")
+def list_complaints(request, filters: Query[ComplaintFilterIn]):
+    criteria = ComplaintFilters(**filters.model_dump(exclude={"page", "page_size"}))
+    start = (filters.page - 1) * filters.page_size
+    rows = list(complaint_list(request.auth, criteria)[start : start + filters.page_size + 1])
+    return {
+        "items": [complaint_summary_out(complaint) for complaint in rows[: filters.page_size]],
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "has_next": len(rows) > filters.page_size,
+    }
+
+
+@router.get("/{number}", response=ComplaintOut, summary="One complaint, with the customer's data (the read is logged)")
+def get_complaint(request, number: str):
+    complaint = complaint_for_user(number, request.auth)
+    reveal = request.auth.has_perm("complaints.view_customer_pii")
+    if reveal:
+        personal_data_access_log(customer=complaint.customer, user=request.auth, purpose=f"complaint {number}")
+    return complaint_out(complaint, reveal_customer=reveal)
+
+
+@router.get("/{number}/timeline", response=list[EventOut], summary="Every event of the complaint, oldest first")
+def get_timeline(request, number: str):
+    complaint = complaint_for_user(number, request.auth)
+    return [event_out(event) for event in complaint_timeline(complaint)]
+
+
+def _step(request, number: str, service, **arguments):
+    complaint = complaint_for_user(number, request.auth)
+    changed = service(complaint=complaint, actor=request.auth, **arguments)
+    return complaint_out(complaint_for_user(changed.number, request.auth))
+
+
+@router.post("/{number}/assign", response=ComplaintOut, summary="分派: hand to a handler")
+def assign(request, number: str, payload: AssignIn):
+    return _step(
+        request,
+        number,
+        services.complaint_assign,
+        version=payload.version,
+        assignee=active_staff(payload.assignee, field="assignee"),
+        department=_department(payload.department, "department"),
+    )
+
+
+@router.post("/{number}/start-investigation", response=ComplaintOut, summary="调查核实: start investigating")
+def start_investigation(request, number: str, payload: VersionIn):
+    return _step(request, number, services.complaint_start_investigation, version=payload.version)
+
+
+@router.post("/{number}/finding", response=ComplaintOut, summary="二次分类: record the finding")
+def record_finding(request, number: str, payload: FindingIn):
+    return _step(
+        request,
+        number,
+        services.complaint_record_finding,
+        version=payload.version,
+        finding=payload.finding,
+        note=payload.note,
+        responsible_department=_department(payload.responsible_department, "responsible_department"),
+    )
+
+
+@router.post("/{number}/plan", response=ComplaintOut, summary="处理方案: propose a plan")
+def propose_plan(request, number: str, payload: PlanIn):
+    remedies = [remedy.model_dump(exclude_none=True) for remedy in payload.remedies]
+    return _step(
+        request,
+        number,
+        services.complaint_propose_plan,
+        version=payload.version,
+        summary=payload.summary,
+        remedies=remedies,
+    )
+
+
+@router.post("/{number}/plan/approve", response=ComplaintOut, summary="审批: approve the plan")
+def approve_plan(request, number: str, payload: DecisionIn):
+    return _step(request, number, services.complaint_approve_plan, version=payload.version, note=payload.note)
+
+
+@router.post("/{number}/plan/reject", response=ComplaintOut, summary="Reject the plan, with the reason")
+def reject_plan(request, number: str, payload: ReasonIn):
+    return _step(request, number, services.complaint_reject_plan, version=payload.version, reason=payload.reason)
+
+
+@router.post("/{number}/resolve", response=ComplaintOut, summary="处理完毕: resolve")
+def resolve(request, number: str, payload: ResolveIn):
+    return _step(request, number, services.complaint_resolve, version=payload.version, resolution=payload.resolution)
+
+
+@router.post("/{number}/pending", response=ComplaintOut, summary="未了事宜: put on pending until an agreed date")
+def put_pending(request, number: str, payload: PendingIn):
+    return _step(
+        request,
+        number,
+        services.complaint_put_pending,
+        version=payload.version,
+        agreed_date=payload.agreed_date,
+        reason=payload.reason,
+    )
+
+
+@router.post("/{number}/resume", response=ComplaintOut, summary="Take a pending matter up again")
+def resume(request, number: str, payload: VersionIn):
+    return _step(request, number, services.complaint_resume, version=payload.version)
+
+
+@router.post("/{number}/close", response=ComplaintOut, summary="结案归档: close")
+def close(request, number: str, payload: DecisionIn):
+    return _step(request, number, services.complaint_close, version=payload.version, note=payload.note)
+
+
+@router.post("/{number}/reopen", response=ComplaintOut, summary="Reopen: the customer is not satisfied")
+def reopen(request, number: str, payload: ReasonIn):
+    return _step(request, number, services.complaint_reopen, version=payload.version, reason=payload.reason)
+
+
+@router.put("/{number}/involved", response=ComplaintOut, summary="当事人: name the staff the complaint is about")
+def set_involved(request, number: str, payload: InvolvedIn):
+    staff = [active_staff(username, field=f"staff.{index}") for index, username in enumerate(payload.staff)]
+    return _step(request, number, services.complaint_set_involved, version=payload.version, staff=staff)
+
+
+@router.post("/{number}/notes", response={201: EventOut}, summary="Add an internal note")
+def add_note(request, number: str, payload: NoteIn):
+    complaint = complaint_for_user(number, request.auth)
+    return Status(201, event_out(services.complaint_add_note(complaint=complaint, actor=request.auth, text=payload.text)))
+
+
+@router.post("/{number}/contacts", response={201: EventOut}, summary="Log a contact with the customer")
+def log_contact(request, number: str, payload: ContactIn):
+    complaint = complaint_for_user(number, request.auth)
+    event = services.complaint_log_contact(
+        complaint=complaint,
+        actor=request.auth,
+        channel=payload.channel,
+        direction=payload.direction,
+        purpose=payload.purpose,
+        summary=payload.summary,
+        at=payload.at or timezone.now(),
+    )
+    return Status(201, event_out(event))

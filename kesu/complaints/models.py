@@ -1,0 +1,220 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kesu.accounts.models import Department, IntegrationKey
+from kesu.customers.models import Customer
+from kesu.processes.models import Process
+from kesu.processes.vocabulary import Channel, Priority
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    INVESTIGATING = "investigating", _("Investigating")
+    AWAITING_APPROVAL = "awaiting_approval", _("Plan awaiting approval")
+    RESOLVING = "resolving", _("Resolving")
+    RESOLVED = "resolved", _("Resolved, awaiting follow-up")
+    CLOSED = "closed", _("Closed")
+    PENDING = "pending", _("Pending matter")
+
+
+class Complaint(models.Model):
+    """投诉单: one case, from intake to closure. Change it only through `kesu.complaints.services`."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    process = models.ForeignKey(Process, verbose_name=_("process"), on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    category = models.CharField(_("category"), max_length=50)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"))
+    demand = models.TextField(_("customer's demand"), blank=True)
+    incident_at = models.DateTimeField(_("incident time"), null=True, blank=True)
+    incident_place = models.CharField(_("incident place"), max_length=200, blank=True)
+    fields = models.JSONField(_("process fields"), default=dict, blank=True)
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+    )
+    involved_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff involved"), blank=True, related_name="complaints_involved_in"
+    )
+
+    finding = models.CharField(_("finding"), max_length=50, blank=True)
+    finding_note = models.TextField(_("finding note"), blank=True)
+    responsible_department = models.ForeignKey(
+        Department,
+        verbose_name=_("responsible department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    pending_until = models.DateField(_("agreed date"), null=True, blank=True)
+    pending_reason = models.TextField(_("pending reason"), blank=True)
+    status_before_pending = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    integration = models.ForeignKey(IntegrationKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every change; a write that names an older version is refused."
+    )
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["-received_at", "-id"], name="complaint_received"),
+            models.Index(fields=["status", "-received_at"], name="complaint_status"),
+            models.Index(fields=["assignee", "status"], name="complaint_assignee"),
+            models.Index(fields=["department", "status"], name="complaint_department"),
+            models.Index(fields=["customer", "-received_at"], name="complaint_customer"),
+            models.Index(fields=["category", "-received_at"], name="complaint_category"),
+        ]
+        permissions = [
+            ("intake_complaint", "Can take in a complaint"),
+            ("view_all_complaints", "Can see every complaint"),
+            ("assign_complaint", "Can assign a complaint to a handler"),
+            ("handle_complaint", "Can handle complaints assigned to them"),
+            ("manage_complaint", "Can act on any complaint as its handler would"),
+            ("approve_plan", "Can approve or reject a resolution plan"),
+            ("close_complaint", "Can close a resolved complaint"),
+            ("reopen_complaint", "Can reopen a resolved or closed complaint"),
+            ("log_contact", "Can log a contact with the customer"),
+            ("view_customer_pii", "Can see a customer's unmasked personal data"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class EventKind(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ASSIGNED = "assigned", _("Assigned")
+    INVESTIGATION_STARTED = "investigation_started", _("Investigation started")
+    FINDING_RECORDED = "finding_recorded", _("Finding recorded")
+    PLAN_PROPOSED = "plan_proposed", _("Plan proposed")
+    PLAN_APPROVED = "plan_approved", _("Plan approved")
+    PLAN_REJECTED = "plan_rejected", _("Plan rejected")
+    RESOLVED = "resolved", _("Resolved")
+    PUT_PENDING = "put_pending", _("Put on pending")
+    RESUMED = "resumed", _("Resumed")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+    NOTE = "note", _("Internal note")
+    CONTACT = "contact", _("Customer contact")
+    INVOLVED_CHANGED = "involved_changed", _("Staff involved changed")
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("events are append-only")
+
+    def delete(self):
+        raise TypeError("events are append-only")
+
+
+class Event(models.Model):
+    """处理记录: one append-only entry of a complaint's timeline. Contacts are events of kind `contact`."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["complaint", "at", "id"], name="event_timeline")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("events are append-only")
+
+
+class PlanStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Plan(models.Model):
+    """处理方案: the remedies proposed to settle a complaint, approved or rejected."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="plans")
+    summary = models.TextField(_("summary"))
+    remedies = models.JSONField(_("remedies"), default=list)
+    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-proposed_at", "-id"]
+
+
+class NumberSequence(models.Model):
+    """The last sequence number handed out for one prefix and day."""
+
+    prefix = models.CharField(max_length=10)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="number_sequence_unique_day")]
+
+
+class ContactDirection(models.TextChoices):
+    INBOUND = "inbound", _("Customer contacted us")
+    OUTBOUND = "outbound", _("We contacted the customer")
+
+
+class ContactPurpose(models.TextChoices):
+    EXPLANATION = "explanation", _("Explanation")
+    APOLOGY = "apology", _("Apology")
+    PROGRESS = "progress", _("Progress update")
+    PLAN_OFFER = "plan_offer", _("Plan offered")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    OTHER = "other", _("Other")

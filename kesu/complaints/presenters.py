@@ -1,0 +1,107 @@
+"""Complaints as the API shows them. Customer data is masked unless the reader needs it."""
+
+from kesu.complaints.models import Complaint, Event, EventKind, Plan, PlanStatus, Status
+from kesu.customers.masking import mask_email, mask_name, mask_phone, national_number
+from kesu.processes.vocabulary import Channel, Priority
+
+
+def _person(user) -> dict | None:
+    return {"username": user.username, "name": str(user)} if user else None
+
+
+def _department(department) -> dict | None:
+    return {"code": department.code, "name": department.name} if department else None
+
+
+def _choice(choices, key: str) -> dict:
+    return {"key": key, "label": str(choices(key).label)}
+
+
+def customer_out(customer, *, masked: bool) -> dict:
+    phone = national_number(customer.phone) if customer.phone else ""
+    return {
+        "name": mask_name(customer.name) if masked else customer.name,
+        "phone": mask_phone(customer.phone) if masked else phone,
+        "email": mask_email(customer.email) if masked else customer.email,
+        "gender": customer.gender,
+        "age": customer.age,
+        "region": customer.region,
+        "member_number": customer.member_number if not masked else "",
+        "customer_class": customer.customer_class,
+        "masked": masked,
+    }
+
+
+def complaint_summary_out(complaint: Complaint) -> dict:
+    category = complaint.process.spec.category(complaint.category)
+    return {
+        "number": complaint.number,
+        "status": _choice(Status, complaint.status),
+        "category": {"key": complaint.category, "label": str(category.label) if category else complaint.category},
+        "priority": _choice(Priority, complaint.priority),
+        "channel": _choice(Channel, complaint.channel),
+        "subject": complaint.subject,
+        "customer": customer_out(complaint.customer, masked=True),
+        "assignee": _person(complaint.assignee),
+        "department": _department(complaint.department),
+        "received_at": complaint.received_at,
+        "version": complaint.version,
+    }
+
+
+def plan_out(plan: Plan | None) -> dict | None:
+    if plan is None:
+        return None
+    return {
+        "id": plan.pk,
+        "status": _choice(PlanStatus, plan.status),
+        "summary": plan.summary,
+        "remedies": plan.remedies,
+        "proposed_by": _person(plan.proposed_by),
+        "proposed_at": plan.proposed_at,
+        "decided_by": _person(plan.decided_by),
+        "decided_at": plan.decided_at,
+        "decision_note": plan.decision_note,
+    }
+
+
+def complaint_out(complaint: Complaint, *, reveal_customer: bool = False) -> dict:
+    spec = complaint.process.spec
+    finding = spec.findings.get(complaint.finding)
+    plan = complaint.plans.select_related("proposed_by", "decided_by").first()
+    return {
+        **complaint_summary_out(complaint),
+        "customer": customer_out(complaint.customer, masked=not reveal_customer),
+        "process": {"name": complaint.process.name, "version": complaint.process.version},
+        "description": complaint.description,
+        "demand": complaint.demand,
+        "incident_at": complaint.incident_at,
+        "incident_place": complaint.incident_place,
+        "fields": complaint.fields,
+        "finding": {"key": complaint.finding, "label": str(finding.label)} if finding else None,
+        "finding_note": complaint.finding_note,
+        "responsible_department": _department(complaint.responsible_department),
+        "resolution": complaint.resolution,
+        "pending_until": complaint.pending_until,
+        "pending_reason": complaint.pending_reason,
+        "reopen_count": complaint.reopen_count,
+        "involved_staff": [_person(person) for person in complaint.involved_staff.all()],
+        "plan": plan_out(plan),
+        "created_at": complaint.created_at,
+        "updated_at": complaint.updated_at,
+        "resolved_at": complaint.resolved_at,
+        "closed_at": complaint.closed_at,
+    }
+
+
+def event_out(event: Event) -> dict:
+    return {
+        "id": event.pk,
+        "kind": _choice(EventKind, event.kind),
+        "at": event.at,
+        "actor": _person(event.actor),
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "text": event.text,
+        "data": event.data,
+    }

@@ -1,0 +1,216 @@
+"""The API's shapes of a complaint: what comes in for each step, what goes out."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import Field, field_validator
+
+from kesu.complaints.models import ContactDirection, ContactPurpose, Status
+from kesu.complaints.remedies import MAX_AMOUNT, RemedyKind
+from kesu.customers.models import CustomerClass, Gender
+from kesu.lib.schemas import In, Labelled, LocalDatetime
+from kesu.processes.vocabulary import Channel, Priority
+
+
+class CustomerIn(In):
+    phone: str = Field(default="", max_length=30)
+    email: str = Field(default="", max_length=254)
+    name: str = Field(default="", max_length=100)
+    gender: Gender = Gender.UNKNOWN
+    age: int | None = Field(default=None, ge=0, le=150)
+    region: str = Field(default="", max_length=100)
+    member_number: str = Field(default="", max_length=50)
+    customer_class: CustomerClass | None = None
+    details: dict[str, str] = Field(default_factory=dict, max_length=30)
+
+    @field_validator("email")
+    @classmethod
+    def _valid_email(cls, value: str) -> str:
+        if value:
+            try:
+                validate_email(value)
+            except DjangoValidationError:
+                raise ValueError(_("Enter a valid e-mail address.")) from None
+        return value
+
+
+class ComplaintIn(In):
+    process: str | None = Field(default=None, max_length=50)
+    channel: Channel
+    customer: CustomerIn
+    category: str = Field(max_length=50)
+    subject: str = Field(default="", max_length=200)
+    description: str = Field(min_length=1, max_length=5000)
+    demand: str = Field(default="", max_length=2000)
+    incident_at: LocalDatetime | None = None
+    incident_place: str = Field(default="", max_length=200)
+    received_at: LocalDatetime | None = None
+    priority: Priority | None = None
+    department: str | None = Field(default=None, max_length=50)
+    fields: dict[str, Any] = Field(default_factory=dict, max_length=50)
+
+
+class ComplaintFilterIn(Schema):
+    status: list[Status] | None = None
+    category: str | None = Field(default=None, max_length=50)
+    priority: Priority | None = None
+    channel: Channel | None = None
+    department: str | None = Field(default=None, max_length=50)
+    assignee: str | None = Field(default=None, max_length=150)
+    received_from: LocalDatetime | None = None
+    received_to: LocalDatetime | None = None
+    q: str | None = Field(default=None, max_length=100)
+    page: int = Field(default=1, ge=1, le=10000)
+    page_size: int = Field(default=20, ge=1, le=100)
+
+
+class VersionIn(In):
+    version: int = Field(ge=1, description="The version you read; a stale one is refused with 409.")
+
+
+class AssignIn(VersionIn):
+    assignee: str = Field(max_length=150, description="Username of the handler.")
+    department: str | None = Field(default=None, max_length=50)
+
+
+class FindingIn(VersionIn):
+    finding: str = Field(max_length=50)
+    note: str = Field(default="", max_length=5000)
+    responsible_department: str | None = Field(default=None, max_length=50)
+
+
+class RemedyIn(In):
+    kind: RemedyKind
+    amount: Decimal | None = Field(default=None, ge=0, le=MAX_AMOUNT, decimal_places=2)
+    note: str = Field(default="", max_length=500)
+
+
+class PlanIn(VersionIn):
+    summary: str = Field(min_length=1, max_length=5000)
+    remedies: list[RemedyIn] = Field(min_length=1, max_length=20)
+
+
+class DecisionIn(VersionIn):
+    note: str = Field(default="", max_length=2000)
+
+
+class ReasonIn(VersionIn):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ResolveIn(VersionIn):
+    resolution: str = Field(min_length=1, max_length=5000)
+
+
+class PendingIn(VersionIn):
+    agreed_date: dt.date
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class InvolvedIn(VersionIn):
+    staff: list[str] = Field(max_length=20, description="Usernames of the staff the complaint is about.")
+
+
+class NoteIn(In):
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class ContactIn(In):
+    channel: Channel
+    direction: ContactDirection
+    purpose: ContactPurpose
+    summary: str = Field(min_length=1, max_length=5000)
+    at: LocalDatetime | None = Field(default=None, description="When the contact happened (default: now).")
+
+
+class PersonOut(Schema):
+    username: str
+    name: str
+
+
+class DepartmentOut(Schema):
+    code: str
+    name: str
+
+
+class CustomerOut(Schema):
+    name: str
+    phone: str
+    email: str
+    gender: str
+    age: int | None
+    region: str
+    member_number: str
+    customer_class: str
+    masked: bool
+
+
+class ComplaintSummaryOut(Schema):
+    number: str
+    status: Labelled
+    category: Labelled
+    priority: Labelled
+    channel: Labelled
+    subject: str
+    customer: CustomerOut
+    assignee: PersonOut | None
+    department: DepartmentOut | None
+    received_at: dt.datetime
+    version: int
+
+
+class PlanOut(Schema):
+    id: int
+    status: Labelled
+    summary: str
+    remedies: list[dict]
+    proposed_by: PersonOut
+    proposed_at: dt.datetime
+    decided_by: PersonOut | None
+    decided_at: dt.datetime | None
+    decision_note: str
+
+
+class ComplaintOut(ComplaintSummaryOut):
+    process: dict
+    description: str
+    demand: str
+    incident_at: dt.datetime | None
+    incident_place: str
+    fields: dict
+    finding: Labelled | None
+    finding_note: str
+    responsible_department: DepartmentOut | None
+    resolution: str
+    pending_until: dt.date | None
+    pending_reason: str
+    reopen_count: int
+    involved_staff: list[PersonOut]
+    plan: PlanOut | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+
+
+class ComplaintPage(Schema):
+    items: list[ComplaintSummaryOut]
+    page: int
+    page_size: int
+    has_next: bool
+
+
+class EventOut(Schema):
+    id: int
+    kind: Labelled
+    at: dt.datetime
+    actor: PersonOut | None
+    from_status: str
+    to_status: str
+    text: str
+    data: dict

@@ -1,0 +1,80 @@
+"""Reads of complaints, always scoped to what the reader may see."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kesu.complaints.models import Complaint, Event
+
+
+def complaints_visible_to(user) -> QuerySet[Complaint]:
+    """Everyone with `view_all_complaints` sees all; others see what is assigned to them or their department."""
+    complaints = Complaint.objects.all()
+    if user.has_perm("complaints.view_all_complaints"):
+        return complaints
+    mine = Q(assignee=user)
+    if user.department_id:
+        mine |= Q(department_id=user.department_id)
+    return complaints.filter(mine)
+
+
+def complaint_for_user(number: str, user) -> Complaint:
+    """The complaint with this number if `user` may see it, else 404 (never a hint that it exists)."""
+    complaint = (
+        complaints_visible_to(user)
+        .select_related("process", "customer", "assignee", "department", "responsible_department", "created_by")
+        .filter(number=number)
+        .first()
+    )
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+@dataclass(frozen=True)
+class ComplaintFilters:
+    status: list[str] | None = None
+    category: str | None = None
+    priority: str | None = None
+    channel: str | None = None
+    department: str | None = None
+    assignee: str | None = None
+    received_from: dt.datetime | None = None
+    received_to: dt.datetime | None = None
+    q: str | None = None
+
+
+def complaint_list(user, filters: ComplaintFilters) -> QuerySet[Complaint]:
+    complaints = complaints_visible_to(user).select_related("customer", "assignee", "department")
+    # prefetch, not select: rows of one process share one instance, so its document is parsed once
+    complaints = complaints.prefetch_related("process")
+    exact = {
+        "category": filters.category,
+        "priority": filters.priority,
+        "channel": filters.channel,
+        "department__code": filters.department,
+        "assignee__username": filters.assignee,
+        "received_at__gte": filters.received_from,
+        "received_at__lt": filters.received_to,
+    }
+    complaints = complaints.filter(**{lookup: value for lookup, value in exact.items() if value is not None})
+    if filters.status:
+        complaints = complaints.filter(status__in=filters.status)
+    if filters.q:
+        complaints = complaints.filter(_text_search(filters.q.strip()))
+    return complaints.order_by("-received_at", "-id")
+
+
+def _text_search(text: str) -> Q:
+    query = Q(number__iexact=text) | Q(description__icontains=text) | Q(subject__icontains=text)
+    query |= Q(customer__name__icontains=text)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 4 and len(digits) == len(text.replace("-", "").replace(" ", "").lstrip("+")):
+        query |= Q(customer__phone__contains=digits)
+    return query
+
+
+def complaint_timeline(complaint: Complaint) -> QuerySet[Event]:
+    return complaint.events.select_related("actor").order_by("at", "id")

@@ -1,0 +1,37 @@
+"""Every change to a complaint is one of these functions: one transaction, one event, rules checked."""
+
+from kesu.complaints.services.intake import complaint_create
+from kesu.complaints.services.lifecycle import (
+    complaint_add_note,
+    complaint_approve_plan,
+    complaint_assign,
+    complaint_close,
+    complaint_log_contact,
+    complaint_propose_plan,
+    complaint_put_pending,
+    complaint_record_finding,
+    complaint_reject_plan,
+    complaint_reopen,
+    complaint_resolve,
+    complaint_resume,
+    complaint_set_involved,
+    complaint_start_investigation,
+)
+
+__all__ = [
+    "complaint_add_note",
+    "complaint_approve_plan",
+    "complaint_assign",
+    "complaint_close",
+    "complaint_create",
+    "complaint_log_contact",
+    "complaint_propose_plan",
+    "complaint_put_pending",
+    "complaint_record_finding",
+    "complaint_reject_plan",
+    "complaint_reopen",
+    "complaint_resolve",
+    "complaint_resume",
+    "complaint_set_involved",
+    "complaint_start_investigation",
+]

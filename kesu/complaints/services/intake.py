@@ -1,0 +1,147 @@
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kesu.accounts.models import IntegrationKey
+from kesu.accounts.selectors import active_department
+from kesu.complaints.models import Complaint, Event, EventKind
+from kesu.complaints.rules import require_permission
+from kesu.complaints.services.numbering import next_complaint_number
+from kesu.customers.services import customer_find_or_create, normalize_phone
+from kesu.lib.errors import FieldError
+from kesu.processes.document import ProcessDocument
+from kesu.processes.models import Process
+from kesu.processes.services import default_process
+
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class CustomerIn:
+    phone: str = ""
+    email: str = ""
+    name: str = ""
+    gender: str = "unknown"
+    age: int | None = None
+    region: str = ""
+    member_number: str = ""
+    customer_class: str = ""
+    details: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What a complaint is recorded with, from any channel."""
+
+    channel: str
+    customer: CustomerIn
+    category: str
+    description: str
+    subject: str = ""
+    demand: str = ""
+    process: str | None = None
+    priority: str | None = None
+    department: str | None = None
+    incident_at: dt.datetime | None = None
+    incident_place: str = ""
+    received_at: dt.datetime | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey | None = None) -> Complaint:
+    """登记: record a complaint from a member of staff (`actor`) or a channel integration.
+
+    Everything is checked before anything is written; the customer is found by phone
+    (else e-mail) or created; the complaint gets its number and a `received` event.
+    """
+    if actor is not None:
+        require_permission(actor, "intake_complaint")
+    process = _process(intake.process)
+    channel = _channel(intake, process.spec, integration)
+    category = process.spec.category(intake.category)
+    if category is None:
+        raise FieldError("category", _("Unknown category for this process."))
+    values = _clean_fields(process.spec, intake.category, intake.fields)
+    department = active_department(intake.department, field="department") if intake.department else None
+    phone = normalize_phone(intake.customer.phone, field="customer.phone") if intake.customer.phone else ""
+    if not phone and not intake.customer.email:
+        raise FieldError("customer.phone", _("Give the customer's phone number or e-mail."))
+    received_at = _not_in_future(intake.received_at, "received_at") or timezone.now()
+    _not_in_future(intake.incident_at, "incident_at")
+
+    number = next_complaint_number(process)
+    with transaction.atomic():
+        customer = customer_find_or_create(**{**vars(intake.customer), "phone": phone})
+        complaint = Complaint.objects.create(
+            number=number,
+            process=process,
+            customer=customer,
+            channel=channel,
+            category=category.key,
+            priority=intake.priority or category.default_priority,
+            subject=intake.subject.strip() or _subject_from(intake.description),
+            description=intake.description,
+            demand=intake.demand,
+            incident_at=intake.incident_at,
+            incident_place=intake.incident_place,
+            fields=values,
+            department=department,
+            received_at=received_at,
+            created_by=actor,
+            integration=integration,
+        )
+        Event.objects.create(
+            complaint=complaint,
+            kind=EventKind.RECEIVED,
+            actor=actor,
+            to_status=complaint.status,
+            data={"channel": channel, "integration": integration.name if integration else None},
+        )
+    return complaint
+
+
+def _process(name: str | None) -> Process:
+    process = Process.objects.current(name) if name else default_process()
+    if process is None:
+        raise FieldError("process", _("Unknown process.") if name else _("No default process is set up."))
+    return process
+
+
+def _channel(intake: Intake, spec: ProcessDocument, integration: IntegrationKey | None) -> str:
+    if integration is not None and intake.channel != integration.channel:
+        raise FieldError("channel", _("This API key may only take in complaints from its own channel."))
+    if intake.channel not in spec.channels:
+        raise FieldError("channel", _("This process does not take in complaints from this channel."))
+    return intake.channel
+
+
+def _clean_fields(spec: ProcessDocument, category_key: str, values: dict[str, Any]) -> dict[str, Any]:
+    allowed = spec.category(category_key).fields
+    for key in values:
+        if key not in allowed:
+            raise FieldError(f"fields.{key}", _("This category has no such field."))
+    cleaned = {}
+    for key in allowed:
+        field_spec = spec.fields[key]
+        value = values.get(key)
+        if value is None or value == "":
+            if field_spec.required:
+                raise FieldError(f"fields.{key}", _("This field is required."))
+            continue
+        cleaned[key] = field_spec.clean(key, value)
+    return cleaned
+
+
+def _not_in_future(moment: dt.datetime | None, field_name: str) -> dt.datetime | None:
+    if moment is not None and moment > timezone.now() + CLOCK_SKEW:
+        raise FieldError(field_name, _("May not be in the future."))
+    return moment
+
+
+def _subject_from(description: str) -> str:
+    first_line = description.strip().splitlines()[0] if description.strip() else ""
+    return first_line[:60]

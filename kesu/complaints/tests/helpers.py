@@ -1,0 +1,23 @@
+"""Steps of the lifecycle as one-liners, so a scenario reads like the process."""
+
+from kesu.conftest import Api
+
+
+def step(api: Api, number: str, action: str, expect: int = 200, **body) -> dict:
+    version = body.pop("version", None) or api_version(api, number)
+    response = api.post(f"/complaints/{number}/{action}", {"version": version, **body})
+    assert response.status_code == expect, response.content.decode()
+    return response.json()
+
+
+def api_version(api: Api, number: str) -> int:
+    response = api.get(f"/complaints/{number}")
+    assert response.status_code == 200, response.content.decode()
+    return response.json()["version"]
+
+
+def contact(api: Api, number: str, purpose: str, summary: str = "电话沟通", expect: int = 201) -> dict:
+    body = {"channel": "phone", "direction": "outbound", "purpose": purpose, "summary": summary}
+    response = api.post(f"/complaints/{number}/contacts", body)
+    assert response.status_code == expect, response.content.decode()
+    return response.json()

@@ -1,0 +1,114 @@
+"""Personas and an API client for tests that read like the process they check."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from kesu.accounts.models import ApiToken, Department, IntegrationKey, User
+from kesu.accounts.roles import Role
+from kesu.processes.services import process_load_template
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class Api:
+    """Talks to /api/v1 as one caller, the way an integration would: JSON in, JSON out."""
+
+    def __init__(self, *, user: User | None = None, api_key: str | None = None, language: str = "zh-hans"):
+        headers = {"HTTP_ACCEPT_LANGUAGE": language}
+        if user is not None:
+            _token, key = ApiToken.issue(user=user)
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+        if api_key is not None:
+            headers["HTTP_X_API_KEY"] = api_key
+        self.client = Client(**headers)
+
+    def get(self, path: str, params=None):
+        return self.client.get(f"/api/v1{path}", params or {})
+
+    def post(self, path: str, body=None, **extra):
+        return self._send("post", path, body, **extra)
+
+    def put(self, path: str, body=None, **extra):
+        return self._send("put", path, body, **extra)
+
+    def _send(self, method: str, path: str, body, **extra):
+        data = body if isinstance(body, (str, bytes)) else json.dumps(body or {})
+        return getattr(self.client, method)(f"/api/v1{path}", data, content_type="application/json", **extra)
+
+
+def make_staff(username: str, *roles: Role, department: Department | None = None, **fields) -> User:
+    user = User.objects.create_user(username=username, password="pw-" + username, department=department, **fields)
+    from django.contrib.auth.models import Group
+
+    user.groups.set(Group.objects.filter(name__in=roles))
+    return user
+
+
+@pytest.fixture
+def departments(db):
+    return {
+        code: Department.objects.create(code=code, name=name)
+        for code, name in [("service", "客服部"), ("quality", "质量部"), ("logistics", "物流部")]
+    }
+
+
+@pytest.fixture
+def staff(departments):
+    """The people of a small customer-service centre."""
+    service = departments["service"]
+    return {
+        "agent": make_staff("agent", Role.AGENT, department=service, display_name="接线员小王"),
+        "handler": make_staff("handler", Role.HANDLER, department=service, display_name="处理专员小李"),
+        "colleague": make_staff("colleague", Role.HANDLER, department=service, display_name="处理专员小张"),
+        "supervisor": make_staff("supervisor", Role.SUPERVISOR, department=service, display_name="主管老陈"),
+        "manager": make_staff("manager", Role.MANAGER, department=service, display_name="经理"),
+        "follow_up": make_staff("follow_up", Role.FOLLOW_UP, department=service, display_name="回访员"),
+        "logistics_clerk": make_staff("logistics_clerk", Role.DEPARTMENT_STAFF, department=departments["logistics"]),
+        "quality_clerk": make_staff("quality_clerk", Role.DEPARTMENT_STAFF, department=departments["quality"]),
+        "finance": make_staff("finance", Role.FINANCE),
+        "outsider": make_staff("outsider"),
+    }
+
+
+@pytest.fixture
+def call_center(db):
+    return process_load_template("call_center", make_default=True)
+
+
+@pytest.fixture
+def as_(staff, call_center):
+    """`as_("handler")`: an API client signed in as that persona."""
+    clients = {}
+
+    def client(name: str, language: str = "zh-hans") -> Api:
+        if (name, language) not in clients:
+            clients[name, language] = Api(user=staff[name], language=language)
+        return clients[name, language]
+
+    return client
+
+
+@pytest.fixture
+def web_portal_key(db):
+    _key, key = IntegrationKey.issue(name="web portal", channel="web")
+    return key
+
+
+PHONE_INTAKE = {
+    "channel": "phone",
+    "customer": {"phone": "13812345678", "name": "张三", "gender": "male", "region": "上海"},
+    "category": "service_quality",
+    "description": "客服人员态度恶劣，挂断电话。",
+    "demand": "要求道歉",
+}
+
+
+@pytest.fixture
+def intake():
+    return json.loads(json.dumps(PHONE_INTAKE))

@@ -1,0 +1,62 @@
+import yaml
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from kesu.lib.errors import DomainError
+from kesu.processes.models import Process
+from kesu.processes.services import process_existing_version, process_load, process_parse
+
+
+class ProcessUploadForm(forms.ModelForm):
+    """A new process version, pasted as YAML; validated exactly as `kesu init` validates it."""
+
+    text = forms.CharField(label=_("document (YAML)"), widget=forms.Textarea(attrs={"rows": 30, "cols": 100}))
+
+    class Meta:
+        model = Process
+        fields = []
+
+    def clean_text(self):
+        try:
+            document = process_parse(self.cleaned_data["text"])
+            process_existing_version(document)
+        except DomainError as error:
+            raise ValidationError(str(error.message)) from None
+        return document
+
+
+@admin.register(Process)
+class ProcessAdmin(admin.ModelAdmin):
+    """Versions are never edited: a change is loaded as a new version (export, edit, add)."""
+
+    list_display = ["name", "version", "label", "is_default", "loaded_at"]
+    list_filter = ["name"]
+    readonly_fields = ["name", "version", "label", "loaded_at", "document_yaml"]
+    fields = ["name", "version", "label", "is_default", "loaded_at", "document_yaml"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ProcessUploadForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["text"] if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        obj.pk = process_load(document=form.cleaned_data["text"]).pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("document (YAML)"))
+    def document_yaml(self, process):
+        text = yaml.safe_dump(process.document, allow_unicode=True, sort_keys=False)
+        return format_html("<pre>{}</pre>", text)

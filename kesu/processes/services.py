@@ -1,0 +1,100 @@
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from pydantic import ValidationError
+
+from kesu.lib.errors import DomainError
+from kesu.processes.document import ProcessDocument
+from kesu.processes.models import Process
+
+LIBRARY = Path(__file__).parent / "library"
+
+
+class InvalidProcess(DomainError):
+    code = "invalid_process"
+
+
+def template_names() -> list[str]:
+    return sorted(path.stem for path in LIBRARY.glob("*.yaml"))
+
+
+def process_parse(text: str) -> ProcessDocument:
+    """A validated document from YAML text, or InvalidProcess saying where it is wrong."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InvalidProcess(_("The document is not valid YAML: %(error)s") % {"error": exc}) from None
+    try:
+        return ProcessDocument.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "document"
+        raise InvalidProcess(f"{where}: {first['msg']}", field=where) from None
+
+
+def process_existing_version(document: ProcessDocument) -> Process | None:
+    """The stored version identical to `document`, or None if it would be new.
+
+    InvalidProcess if it would change a stored version or go back behind the newest one:
+    complaints that started under a version keep its rules for ever."""
+    data = _stored_form(document)
+    existing = Process.objects.filter(name=document.name, version=document.version).first()
+    if existing:
+        if existing.document != data:
+            raise InvalidProcess(
+                _("Version %(version)d of %(name)s already exists with other rules; raise the version.")
+                % {"version": document.version, "name": document.name},
+                field="version",
+            )
+        return existing
+    newest = Process.objects.current(document.name)
+    if newest and newest.version > document.version:
+        raise InvalidProcess(
+            _("A newer version (%(version)d) is already loaded.") % {"version": newest.version}, field="version"
+        )
+    return None
+
+
+def _stored_form(document: ProcessDocument) -> dict:
+    return document.model_dump(mode="json", exclude_none=True)
+
+
+@transaction.atomic
+def process_load(*, document: ProcessDocument, make_default: bool = False) -> Process:
+    """Store a document as a new version; loading the same version unchanged again is a no-op."""
+    process = process_existing_version(document)
+    if process is None:
+        newest = Process.objects.current(document.name)
+        process = Process.objects.create(
+            name=document.name,
+            version=document.version,
+            label=document.label.zh,
+            document=_stored_form(document),
+            is_default=bool(newest and newest.is_default),
+        )
+    if make_default or not Process.objects.filter(is_default=True).exists():
+        process_make_default(process=process)
+    return process
+
+
+def process_make_default(*, process: Process) -> None:
+    Process.objects.exclude(name=process.name).update(is_default=False)
+    Process.objects.filter(name=process.name).update(is_default=True)
+    process.is_default = True
+
+
+def process_load_template(name: str, *, make_default: bool = False) -> Process:
+    path = LIBRARY / f"{name}.yaml"
+    if not path.exists():
+        raise InvalidProcess(
+            _("Unknown process template %(name)s; choose one of: %(names)s")
+            % {"name": name, "names": ", ".join(template_names())},
+            field="process",
+        )
+    return process_load(document=process_parse(path.read_text(encoding="utf-8")), make_default=make_default)
+
+
+def default_process() -> Process | None:
+    return Process.objects.filter(is_default=True).order_by("-version").first()
