@@ -1,0 +1,24 @@
+# Kesu: `make run` sets everything up and runs Kesu on SQLite; `make test` sets up and runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup run test clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: setup
+	$(BIN)/kesu init --process call_center
+	$(BIN)/kesu run
+
+test: setup
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
