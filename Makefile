@@ -5,7 +5,12 @@ BIN := $(VENV)/bin
 
 .PHONY: setup run test clean
 
-setup: $(VENV)/.installed
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard kesu/locale/*/LC_MESSAGES/*.po))
+
+setup: $(VENV)/.installed $(CATALOGUES)
+
+kesu/locale/%.mo: kesu/locale/%.po $(VENV)/.installed
+	$(BIN)/python -m kesu.lib.i18n
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -7,12 +7,7 @@ from django.test import Client
 
 from kesu.accounts.models import ApiToken, Department, IntegrationKey, User
 from kesu.accounts.roles import Role
-from kesu.lib.i18n import compile_catalogues
 from kesu.processes.services import process_load_template
-
-
-def pytest_configure(config):
-    compile_catalogues()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,27 @@
+from kesu.conftest import Api
+
+
+def test_staff_get_a_token_with_their_password_and_use_it(staff, call_center):
+    anonymous = Api()
+
+    issued = anonymous.post("/auth/token", {"username": "agent", "password": "pw-agent"})
+
+    assert issued.status_code == 201
+    token = issued.json()["token"]
+    listed = anonymous.client.get("/api/v1/complaints", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert listed.status_code == 200
+
+
+def test_a_wrong_password_gets_no_token(staff):
+    refused = Api(language="en").post("/auth/token", {"username": "agent", "password": "guess"})
+
+    assert refused.status_code == 401
+    assert refused.json()["detail"] == "Wrong username or password."
+
+
+def test_a_deactivated_member_of_staffs_token_stops_working(staff, call_center):
+    api = Api(user=staff["agent"])
+    staff["agent"].is_active = False
+    staff["agent"].save()
+
+    assert api.get("/complaints").status_code == 401
