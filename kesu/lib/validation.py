@@ -40,6 +40,7 @@ _MESSAGES = [
     ("string", lambda ctx: _("Must be text.")),
     ("int", lambda ctx: _("Must be a whole number.")),
     ("float", lambda ctx: _("Must be a number.")),
+    ("decimal_max_places", lambda ctx: _("At most %(decimal_places)d decimal places.") % ctx),
     ("decimal", lambda ctx: _("Must be a number.")),
     ("bool", lambda ctx: _("Must be true or false.")),
     ("datetime", lambda ctx: _("Must be a date and time, e.g. 2026-11-23T14:30:00+08:00.")),

@@ -173,3 +173,34 @@ def test_other_roles_may_not_take_in_complaints(as_, intake, role):
 
     assert response.status_code == 403
     assert Complaint.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/complaints", {"description": "bad\x00byte"}),
+        ("/complaints", {"fields": {"customer_attitude\x00": "x"}}),
+        ("/complaints?q=%00", {}),
+    ],
+)
+def test_nul_characters_are_refused_before_they_reach_the_database(as_, intake, path, body):
+    response = as_("agent").post(path, {**intake, **body})
+
+    assert response.status_code == 400
+    assert Complaint.objects.count() == 0
+
+
+def test_a_list_query_with_a_nul_character_is_refused(as_):
+    assert as_("agent").get("/complaints", {"q": "a\x00b"}).status_code == 400
+    assert as_("agent").get("/complaints/KS%00").status_code == 400
+
+
+def test_an_amount_with_too_many_decimals_is_named(as_, intake):
+    number = as_("agent").post("/complaints", intake).json()["number"]
+
+    response = as_("agent", language="en").post(
+        f"/complaints/{number}/plan", {"version": 1, "summary": "x", "remedies": [{"kind": "refund", "amount": "1.234"}]}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "remedies.0.amount", "message": "At most 2 decimal places."}]
