@@ -4,6 +4,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from kesu.accounts.api import router as auth_router
 from kesu.complaints.api import router as complaints_router
@@ -11,7 +12,16 @@ from kesu.lib.errors import DomainError
 from kesu.lib.validation import error_message, field_path
 from kesu.processes.api import router as processes_router
 
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Chinese text as it is, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
     title="Kesu API",
     version="1",
     description="客诉 complaint handling. Staff: `Authorization: Bearer <token>` (POST /auth/token). "
