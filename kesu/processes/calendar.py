@@ -1,0 +1,159 @@
+"""Working time: which days are worked, which hours, and deadline arithmetic over them.
+
+China's public holidays and make-up working days (调休) come from the `holidays` package;
+a company adds its own days off and extra working days. "N working days" means N times the
+length of a working day of working time, so a complaint received on a Wednesday at 16:00 with
+"1 working day" is due on Thursday at 16:00 — or later, if Thursday is a holiday.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import holidays
+
+_MAX_DAYS = 3 * 366  # no deadline reaches further: a calendar without working days is a mistake
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    timezone: ZoneInfo = ZoneInfo("Asia/Shanghai")
+    country: str = "CN"
+    hours: tuple[tuple[dt.time, dt.time], ...] = ()
+    """Working periods of a working day, e.g. ((08:30, 12:00), (13:30, 17:30)); empty: the whole day."""
+    always_open: bool = False
+    """24/7: every day is a working day."""
+    days_off: frozenset[dt.date] = field(default_factory=frozenset)
+    working_days: frozenset[dt.date] = field(default_factory=frozenset)
+
+    @cached_property
+    def _public(self) -> holidays.HolidayBase:
+        return holidays.country_holidays(self.country)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if self.always_open or day in self.working_days:
+            return True
+        if day in self.days_off:
+            return False
+        return self._public.is_working_day(day)
+
+    @cached_property
+    def working_day_length(self) -> dt.timedelta:
+        if not self.hours:
+            return DAY
+        return sum((_span(start, end) for start, end in self.hours), dt.timedelta())
+
+    def periods(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The working periods of one day, as aware datetimes."""
+        if not self.is_working_day(day):
+            return []
+        if not self.hours:
+            return [(self._at(day, dt.time()), self._at(day + DAY, dt.time()))]
+        return [(self._at(day, start), self._at(day, end)) for start, end in self.hours]
+
+    def _at(self, day: dt.date, time: dt.time) -> dt.datetime:
+        return dt.datetime.combine(day, time, tzinfo=self.timezone)
+
+    def _days_from(self, moment: dt.datetime):
+        day = moment.astimezone(self.timezone).date()
+        for offset in range(_MAX_DAYS):
+            yield day + offset * DAY
+        raise ValueError("no working time within three years: check the calendar")
+
+    def add_working_time(self, start: dt.datetime, amount: dt.timedelta) -> dt.datetime:
+        """The moment when `amount` of working time has passed after `start`."""
+        remaining = amount
+        if remaining <= dt.timedelta():
+            return start
+        for day in self._days_from(start):
+            for period_start, period_end in self.periods(day):
+                begin = max(period_start, start)
+                if begin >= period_end:
+                    continue
+                if remaining <= period_end - begin:
+                    return begin + remaining
+                remaining -= period_end - begin
+        raise AssertionError("unreachable")
+
+    def working_time_between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        total = dt.timedelta()
+        if end <= start:
+            return total
+        for day in self._days_from(start):
+            if self._at(day, dt.time()) >= end:
+                return total
+            for period_start, period_end in self.periods(day):
+                overlap = min(period_end, end) - max(period_start, start)
+                if overlap > dt.timedelta():
+                    total += overlap
+        raise AssertionError("unreachable")
+
+
+def _span(start: dt.time, end: dt.time) -> dt.timedelta:
+    return dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, start)
+
+
+_DURATION = re.compile(r"^(?P<amount>\d+(?:\.\d+)?) (?P<working>working )?(?P<unit>minute|hour|day)s?$")
+_BEFORE_DAY = re.compile(r"^before day (?P<day>\d{1,2}) of next month$")
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A limit as a process states it: "30 minutes", "24 hours", "4 working hours",
+    "3 working days", "2 days", or "before day 4 of next month"."""
+
+    text: str
+    amount: Decimal = Decimal(0)
+    unit: str = "hour"
+    working: bool = False
+    day_of_next_month: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "Duration":
+        text = " ".join(text.split())
+        if match := _BEFORE_DAY.match(text):
+            day = int(match["day"])
+            if not 1 <= day <= 28:
+                raise ValueError("the day of next month must be between 1 and 28")
+            return cls(text=text, day_of_next_month=day)
+        if match := _DURATION.match(text):
+            return cls(text=text, amount=Decimal(match["amount"]), unit=match["unit"], working=bool(match["working"]))
+        raise ValueError(
+            f"{text!r} is not a duration: say e.g. '30 minutes', '24 hours', '4 working hours', "
+            "'3 working days' or 'before day 4 of next month'"
+        )
+
+    @property
+    def is_deadline(self) -> bool:
+        """A fixed date rather than an amount of time: pauses do not move it."""
+        return self.day_of_next_month is not None
+
+    def length(self, calendar: BusinessCalendar) -> dt.timedelta:
+        """The amount of time (working time if `working`) the duration stands for."""
+        if self.unit == "day":
+            unit = calendar.working_day_length if self.working else DAY
+        else:
+            unit = dt.timedelta(hours=1) if self.unit == "hour" else dt.timedelta(minutes=1)
+        return unit * float(self.amount)
+
+    def due(self, calendar: BusinessCalendar, start: dt.datetime, extra: dt.timedelta = dt.timedelta()) -> dt.datetime:
+        """When a clock started at `start` runs out, `extra` (time spent paused) added."""
+        if self.is_deadline:
+            local = start.astimezone(calendar.timezone)
+            first_of_next = (local.date().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+            return dt.datetime.combine(
+                first_of_next.replace(day=self.day_of_next_month), dt.time(), tzinfo=calendar.timezone
+            )
+        if self.working:
+            return calendar.add_working_time(start, self.length(calendar) + extra)
+        return start + self.length(calendar) + extra
+
+    def elapsed(self, calendar: BusinessCalendar, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        """Time between two moments as this duration counts it (working time if `working`)."""
+        if self.working:
+            return calendar.working_time_between(start, end)
+        return max(end - start, dt.timedelta())
