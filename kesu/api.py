@@ -10,6 +10,7 @@ from kesu.accounts.api import router as auth_router
 from kesu.complaints.api import router as complaints_router
 from kesu.lib.errors import DomainError
 from kesu.lib.validation import error_message, field_path
+from kesu.notifications.api import router as notifications_router
 from kesu.processes.api import router as processes_router
 
 
@@ -31,6 +32,7 @@ api = NinjaAPI(
 api.add_router("/auth", auth_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/processes", processes_router)
+api.add_router("/notifications", notifications_router)
 
 
 def _error(request, status: int, code: str, detail: str, errors: list[dict] | None = None):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from kesu.lib.env import env_bool, env_list, env_str
+from kesu.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("KESU_DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -45,10 +45,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "huey.contrib.djhuey",
     "kesu.accounts",
     "kesu.customers",
     "kesu.processes",
     "kesu.complaints",
+    "kesu.clocks",
+    "kesu.notifications",
     "kesu.core",
 ]
 
@@ -130,6 +133,28 @@ STORAGES = {
 }
 
 COMPLAINT_NUMBER_PREFIX = env_str("COMPLAINT_NUMBER_PREFIX", "KS")
+
+# E-mail: off unless EMAIL_HOST is set; notifications are then e-mailed by the worker.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_ENABLED = bool(EMAIL_HOST)
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kesu@localhost")
+
+# Background work (Huey): SQLite next to the database by default, Redis when REDIS_URL is set.
+REDIS_URL = env_str("REDIS_URL")
+HUEY = {
+    "name": "kesu",
+    "immediate": False,
+    "consumer": {"workers": 2, "worker_type": "thread"},
+    **(
+        {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+        if REDIS_URL
+        else {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")}
+    ),
+}
 
 LOGGING = {
     "version": 1,

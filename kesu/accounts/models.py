@@ -32,6 +32,9 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    is_away = models.BooleanField(
+        _("away"), default=False, help_text=_("While away, the backup owner of their posts gets the work.")
+    )
 
     class Meta:
         verbose_name = _("staff member")
@@ -39,6 +42,35 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+
+class Seat(models.Model):
+    """A post named in a process (e.g. the GM's office, a tier's owner) with a primary and a backup owner."""
+
+    key = models.SlugField(_("key"), max_length=50)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.CASCADE, null=True, blank=True,
+        help_text=_("Leave empty for a post that serves every department."),
+    )
+    primary = models.ForeignKey(User, verbose_name=_("primary owner"), on_delete=models.PROTECT, related_name="+")
+    backup = models.ForeignKey(
+        User, verbose_name=_("backup owner"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [models.UniqueConstraint(fields=["key", "department"], name="seat_unique_per_department")]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def holder(self) -> User | None:
+        """Who does the post's work now: the primary owner, or the backup while the primary is away."""
+        for person in (self.primary, self.backup):
+            if person is not None and person.is_active and not person.is_away:
+                return person
+        return None
 
 
 def _hash_key(key: str) -> str:

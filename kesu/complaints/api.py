@@ -22,6 +22,7 @@ from kesu.complaints.schemas import (
     NoteIn,
     PendingIn,
     PlanIn,
+    PriorityIn,
     ReasonIn,
     ResolveIn,
     VersionIn,
@@ -192,3 +193,31 @@ def log_contact(request, number: str, payload: ContactIn):
         at=payload.at or timezone.now(),
     )
     return Status(201, event_out(event))
+
+
+@router.post("/{number}/priority", response=ComplaintOut, summary="Change the priority by hand")
+def set_priority(request, number: str, payload: PriorityIn):
+    return _step(
+        request, number, services.complaint_set_priority,
+        version=payload.version, priority=payload.priority, reason=payload.reason,
+    )
+
+
+@router.post("/{number}/wait-for-customer", response=ComplaintOut, summary="Wait for the customer (pauses clocks)")
+def wait_for_customer(request, number: str, payload: ReasonIn):
+    return _step(request, number, services.complaint_wait_for_customer, version=payload.version, reason=payload.reason)
+
+
+@router.post("/{number}/customer-replied", response=ComplaintOut, summary="The customer replied (clocks run again)")
+def customer_replied(request, number: str, payload: DecisionIn):
+    return _step(request, number, services.complaint_customer_replied, version=payload.version, note=payload.note)
+
+
+@router.post("/{number}/escalate", response=ComplaintOut, summary="逐级上报: ask the next tier to take it up")
+def request_escalation(request, number: str, payload: ReasonIn):
+    return _step(request, number, services.complaint_request_escalation, version=payload.version, reason=payload.reason)
+
+
+@router.post("/{number}/accept-escalation", response=ComplaintOut, summary="Take up an escalated complaint")
+def accept_escalation(request, number: str, payload: VersionIn):
+    return _step(request, number, services.complaint_accept_escalation, version=payload.version)

@@ -69,6 +69,17 @@ class Complaint(models.Model):
     pending_reason = models.TextField(_("pending reason"), blank=True)
     status_before_pending = models.CharField(max_length=20, choices=Status.choices, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    waiting_for_customer = models.BooleanField(_("waiting for the customer"), default=False)
+    tier = models.PositiveSmallIntegerField(_("escalation tier"), default=1)
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("escalated to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalated_complaints",
+    )
+    escalation_accepted_at = models.DateTimeField(_("escalation accepted at"), null=True, blank=True)
 
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -94,6 +105,7 @@ class Complaint(models.Model):
             models.Index(fields=["department", "status"], name="complaint_department"),
             models.Index(fields=["customer", "-received_at"], name="complaint_customer"),
             models.Index(fields=["category", "-received_at"], name="complaint_category"),
+            models.Index(fields=["escalated_to", "status"], name="complaint_escalated_to"),
         ]
         permissions = [
             ("intake_complaint", "Can take in a complaint"),
@@ -128,6 +140,13 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Internal note")
     CONTACT = "contact", _("Customer contact")
     INVOLVED_CHANGED = "involved_changed", _("Staff involved changed")
+    PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+    WAITING_FOR_CUSTOMER = "waiting_for_customer", _("Waiting for the customer")
+    CUSTOMER_REPLIED = "customer_replied", _("The customer replied")
+    CLOCK_BREACHED = "clock_breached", _("Deadline missed")
+    ESCALATION_REQUESTED = "escalation_requested", _("Escalation requested")
+    ESCALATED = "escalated", _("Escalated")
+    ESCALATION_ACCEPTED = "escalation_accepted", _("Escalation accepted")
 
 
 class EventQuerySet(models.QuerySet):

@@ -1,7 +1,14 @@
 """Complaints as the API shows them. Customer data is masked unless the reader needs it."""
 
+import datetime as dt
+
+from django.utils import timezone
+
+from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.models import Complaint, Event, EventKind, Plan, PlanStatus, Status
+from kesu.complaints.selectors import complaint_clocks
 from kesu.customers.masking import mask_email, mask_name, mask_phone, national_number
+from kesu.processes.document import ProcessDocument
 from kesu.processes.vocabulary import Channel, Priority
 
 
@@ -45,6 +52,8 @@ def complaint_summary_out(complaint: Complaint) -> dict:
         "assignee": _person(complaint.assignee),
         "department": _department(complaint.department),
         "received_at": complaint.received_at,
+        "next_due_at": getattr(complaint, "next_due_at", None),
+        "tier": complaint.tier,
         "version": complaint.version,
     }
 
@@ -86,11 +95,37 @@ def complaint_out(complaint: Complaint, *, reveal_customer: bool = False) -> dic
         "pending_reason": complaint.pending_reason,
         "reopen_count": complaint.reopen_count,
         "involved_staff": [_person(person) for person in complaint.involved_staff.all()],
+        "waiting_for_customer": complaint.waiting_for_customer,
+        "escalated_to": _person(complaint.escalated_to),
+        "clocks": [clock_out(clock, spec) for clock in complaint_clocks(complaint)],
         "plan": plan_out(plan),
         "created_at": complaint.created_at,
         "updated_at": complaint.updated_at,
         "resolved_at": complaint.resolved_at,
         "closed_at": complaint.closed_at,
+    }
+
+
+def clock_out(clock: Clock, spec: ProcessDocument, now: dt.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    clock_spec = next((each for each in spec.clocks if each.key == clock.key), None)
+    if clock.state == ClockState.STOPPED:
+        state, remaining = ("breached" if clock.breached_at else "met"), None
+    else:
+        state = "paused" if clock.state == ClockState.PAUSED else "running"
+        remaining = int((clock.due_at - (clock.paused_at or now)).total_seconds())
+    live = clock.state == ClockState.RUNNING
+    return {
+        "key": clock.key,
+        "label": str(clock_spec.label) if clock_spec else clock.key,
+        "state": state,
+        "limit": clock.limit,
+        "started_at": clock.started_at,
+        "due_at": clock.due_at,
+        "stopped_at": clock.stopped_at,
+        "remaining_seconds": remaining,
+        "warning": live and clock.warn_at <= now < clock.due_at,
+        "overdue": live and clock.due_at <= now,
     }
 
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -64,7 +64,12 @@ class ComplaintFilterIn(Schema):
     assignee: str | None = Field(default=None, max_length=150)
     received_from: LocalDatetime | None = None
     received_to: LocalDatetime | None = None
+    escalated_to: str | None = Field(default=None, max_length=150)
+    tier: int | None = Field(default=None, ge=1, le=20)
+    overdue: bool | None = None
+    due_soon: bool | None = None
     q: str | None = Field(default=None, max_length=100)
+    order: Literal["-received", "received", "due"] = "-received"
     page: int = Field(default=1, ge=1, le=10000)
     page_size: int = Field(default=20, ge=1, le=100)
 
@@ -116,6 +121,11 @@ class InvolvedIn(VersionIn):
     staff: list[str] = Field(max_length=20, description="Usernames of the staff the complaint is about.")
 
 
+class PriorityIn(VersionIn):
+    priority: Priority
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class NoteIn(In):
     text: str = Field(min_length=1, max_length=5000)
 
@@ -161,7 +171,22 @@ class ComplaintSummaryOut(Schema):
     assignee: PersonOut | None
     department: DepartmentOut | None
     received_at: dt.datetime
+    next_due_at: dt.datetime | None = None
+    tier: int
     version: int
+
+
+class ClockOut(Schema):
+    key: str
+    label: str
+    state: Literal["running", "paused", "met", "breached"]
+    limit: str
+    started_at: dt.datetime
+    due_at: dt.datetime
+    stopped_at: dt.datetime | None
+    remaining_seconds: int | None = Field(description="Until due (negative: overdue); frozen while paused.")
+    warning: bool
+    overdue: bool
 
 
 class PlanOut(Schema):
@@ -191,6 +216,9 @@ class ComplaintOut(ComplaintSummaryOut):
     pending_reason: str
     reopen_count: int
     involved_staff: list[PersonOut]
+    waiting_for_customer: bool
+    escalated_to: PersonOut | None
+    clocks: list[ClockOut]
     plan: PlanOut | None
     created_at: dt.datetime
     updated_at: dt.datetime

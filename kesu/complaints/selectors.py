@@ -3,9 +3,11 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
+from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.models import Complaint, Event
 
 
@@ -24,7 +26,9 @@ def complaint_for_user(number: str, user) -> Complaint:
     """The complaint with this number if `user` may see it, else 404 (never a hint that it exists)."""
     complaint = (
         complaints_visible_to(user)
-        .select_related("process", "customer", "assignee", "department", "responsible_department", "created_by")
+        .select_related(
+            "process", "customer", "assignee", "department", "responsible_department", "created_by", "escalated_to"
+        )
         .filter(number=number)
         .first()
     )
@@ -43,7 +47,12 @@ class ComplaintFilters:
     assignee: str | None = None
     received_from: dt.datetime | None = None
     received_to: dt.datetime | None = None
+    escalated_to: str | None = None
+    tier: int | None = None
+    overdue: bool | None = None
+    due_soon: bool | None = None
     q: str | None = None
+    order: str = "-received"
 
 
 def complaint_list(user, filters: ComplaintFilters) -> QuerySet[Complaint]:
@@ -58,13 +67,31 @@ def complaint_list(user, filters: ComplaintFilters) -> QuerySet[Complaint]:
         "assignee__username": filters.assignee,
         "received_at__gte": filters.received_from,
         "received_at__lt": filters.received_to,
+        "escalated_to__username": filters.escalated_to,
+        "tier": filters.tier,
     }
     complaints = complaints.filter(**{lookup: value for lookup, value in exact.items() if value is not None})
     if filters.status:
         complaints = complaints.filter(status__in=filters.status)
     if filters.q:
         complaints = complaints.filter(_text_search(filters.q.strip()))
-    return complaints.order_by("-received_at", "-id")
+    now = timezone.now()
+    running = Clock.objects.filter(complaint=OuterRef("pk"), state=ClockState.RUNNING)
+    if filters.overdue is not None:
+        overdue = Exists(running.filter(due_at__lte=now))
+        complaints = complaints.filter(overdue if filters.overdue else ~overdue)
+    if filters.due_soon is not None:
+        due_soon = Exists(running.filter(warn_at__lte=now, due_at__gt=now))
+        complaints = complaints.filter(due_soon if filters.due_soon else ~due_soon)
+    complaints = complaints.annotate(next_due_at=Subquery(running.order_by("due_at").values("due_at")[:1]))
+    return complaints.order_by(*ORDERS[filters.order])
+
+
+ORDERS = {
+    "-received": ["-received_at", "-id"],
+    "received": ["received_at", "id"],
+    "due": [F("next_due_at").asc(nulls_last=True), "id"],
+}
 
 
 def _text_search(text: str) -> Q:
@@ -78,3 +105,7 @@ def _text_search(text: str) -> Q:
 
 def complaint_timeline(complaint: Complaint) -> QuerySet[Event]:
     return complaint.events.select_related("actor").order_by("at", "id")
+
+
+def complaint_clocks(complaint: Complaint) -> QuerySet[Clock]:
+    return complaint.clocks.order_by("started_at", "id")

@@ -140,17 +140,25 @@ class Duration:
             unit = dt.timedelta(hours=1) if self.unit == "hour" else dt.timedelta(minutes=1)
         return unit * float(self.amount)
 
-    def due(self, calendar: BusinessCalendar, start: dt.datetime, extra: dt.timedelta = dt.timedelta()) -> dt.datetime:
-        """When a clock started at `start` runs out, `extra` (time spent paused) added."""
+    def due(
+        self,
+        calendar: BusinessCalendar,
+        start: dt.datetime,
+        extra: dt.timedelta = dt.timedelta(),
+        fraction: float = 1.0,
+    ) -> dt.datetime:
+        """When a clock started at `start` has used `fraction` of its limit, `extra` (time paused) added."""
         if self.is_deadline:
             local = start.astimezone(calendar.timezone)
             first_of_next = (local.date().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-            return dt.datetime.combine(
+            deadline = dt.datetime.combine(
                 first_of_next.replace(day=self.day_of_next_month), dt.time(), tzinfo=calendar.timezone
             )
+            return start + (deadline - start) * fraction
+        amount = self.length(calendar) * fraction + extra
         if self.working:
-            return calendar.add_working_time(start, self.length(calendar) + extra)
-        return start + self.length(calendar) + extra
+            return calendar.add_working_time(start, amount)
+        return start + amount
 
     def elapsed(self, calendar: BusinessCalendar, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         """Time between two moments as this duration counts it (working time if `working`)."""

@@ -12,9 +12,11 @@ from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kesu.accounts.roles import Role
 from kesu.lib.errors import FieldError
+from kesu.processes.calendar import BusinessCalendar, Duration
 from kesu.processes.vocabulary import Channel, Priority
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -165,6 +167,8 @@ class FindingSpec(Strict):
     label: Label
     valid: bool
     needs: list[FindingNeed] = []
+    share_in_review: bool = False
+    """Picked for the team's case-sharing meeting (e.g. the call centre's noon recording review)."""
 
 
 class CategorySpec(Strict):
@@ -177,15 +181,232 @@ class CategorySpec(Strict):
     default_priority: Priority = Priority.MEDIUM
 
 
+class CalendarSpec(Strict):
+    """工作日历: China's holidays and make-up days, plus working hours ("08:30-12:00"); or 24/7."""
+
+    country: str = "CN"
+    hours: list[str] = []
+    always_open: bool = False
+
+    @field_validator("hours")
+    @classmethod
+    def _periods(cls, hours: list[str]) -> list[str]:
+        for period in hours:
+            start, _sep, end = period.partition("-")
+            if not _sep or dt.time.fromisoformat(start) >= dt.time.fromisoformat(end):
+                raise ValueError(f"{period!r}: write working hours as 'HH:MM-HH:MM'")
+        return hours
+
+    def build(self, *, days_off=frozenset(), working_days=frozenset(), timezone=None) -> BusinessCalendar:
+        periods = tuple(
+            (dt.time.fromisoformat(start), dt.time.fromisoformat(end))
+            for start, end in (period.split("-") for period in self.hours)
+        )
+        extra = {"timezone": timezone} if timezone else {}
+        return BusinessCalendar(
+            country=self.country, hours=periods, always_open=self.always_open,
+            days_off=frozenset(days_off), working_days=frozenset(working_days), **extra,
+        )
+
+
+class Trigger(str, Enum):
+    """Moments in a complaint's life that start or stop a clock."""
+
+    RECEIVED = "received"
+    RECORDED = "recorded"
+    ASSIGNED = "assigned"
+    INVESTIGATION_STARTED = "investigation_started"
+    FIRST_CONTACT = "first_contact"
+    FINDING_RECORDED = "finding_recorded"
+    PLAN_PROPOSED = "plan_proposed"
+    PLAN_APPROVED = "plan_approved"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    ESCALATED = "escalated"
+    ESCALATION_ACCEPTED = "escalation_accepted"
+
+
+class PauseReason(str, Enum):
+    WAITING_CUSTOMER = "waiting_customer"
+    PENDING = "pending"
+
+
+class BreachAction(str, Enum):
+    ESCALATE = "escalate"
+    NOTIFY = "notify"
+
+
+def _duration(text: str) -> str:
+    Duration.parse(text)
+    return text
+
+
+class ClockSpec(Strict):
+    """时限: one deadline, from a start moment to a stop moment.
+
+    The limit may depend on the finding (`limit_by_finding`) or the priority (`limit_by_priority`);
+    until the finding is known the longest applies, and recording it recomputes the due time.
+    """
+
+    key: str = Field(pattern=KEY_PATTERN)
+    label: Label
+    start: list[Trigger] = Field(min_length=1)
+    stop: list[Trigger] = Field(min_length=1)
+    limit: str | None = None
+    limit_by_finding: dict[str, str] = {}
+    limit_by_priority: dict[Priority, str] = {}
+    pause_on: list[PauseReason] = []
+    warn_at: float = Field(default=0.8, gt=0, lt=1)
+    on_breach: list[BreachAction] = [BreachAction.NOTIFY]
+
+    @field_validator("start", "stop", "pause_on", "on_breach", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("limit")
+    @classmethod
+    def _limit(cls, value):
+        return value if value is None else _duration(value)
+
+    @field_validator("limit_by_finding", "limit_by_priority")
+    @classmethod
+    def _limits(cls, value: dict):
+        return {key: _duration(text) for key, text in value.items()}
+
+    @model_validator(mode="after")
+    def _one_kind_of_limit(self):
+        given = [bool(self.limit), bool(self.limit_by_finding), bool(self.limit_by_priority)]
+        if sum(given) != 1:
+            raise ValueError(f"clock {self.key}: give exactly one of limit, limit_by_finding, limit_by_priority")
+        return self
+
+    def duration(self, *, finding: str = "", priority: str = "") -> Duration:
+        """The limit for this finding and priority; the longest of the finding limits while none is known."""
+        if self.limit:
+            return Duration.parse(self.limit)
+        if self.limit_by_priority:
+            text = self.limit_by_priority.get(priority) or self.limit_by_priority.get(Priority.MEDIUM)
+            return Duration.parse(text or max(self.limit_by_priority.values(), key=_rough_length))
+        if finding in self.limit_by_finding:
+            return Duration.parse(self.limit_by_finding[finding])
+        return Duration.parse(max(self.limit_by_finding.values(), key=_rough_length))
+
+
+def _rough_length(text: str):
+    return Duration.parse(text).length(BusinessCalendar(always_open=True))
+
+
+class TierSpec(Strict):
+    """处理层级: who a complaint goes to at each escalation level (逐级上报)."""
+
+    level: int = Field(ge=1)
+    label: Label
+    roles: list[Role] = Field(min_length=1)
+    seat: str | None = Field(default=None, pattern=KEY_PATTERN, description="A named post with a primary and a backup owner.")
+
+
+class EscalationCause(str, Enum):
+    CLOCK_BREACH = "clock_breach"
+    HANDLER_REQUEST = "handler_request"
+    CUSTOMER_DISSATISFIED = "customer_dissatisfied"
+
+
+class Match(Strict):
+    """A rule's condition: every part given must hold (a list means any of its values)."""
+
+    category: list[str] = []
+    channel: list[Channel] = []
+    priority: list[Priority] = []
+    keywords: list[str] = []
+    fields: dict[str, list[str | int | bool]] = {}
+
+    def holds(self, *, category: str, channel: str, priority: str, text: str, fields: dict) -> bool:
+        return (
+            (not self.category or category in self.category)
+            and (not self.channel or channel in self.channel)
+            and (not self.priority or priority in self.priority)
+            and (not self.keywords or any(word in text for word in self.keywords))
+            and all(fields.get(key) in values for key, values in self.fields.items())
+        )
+
+
+class PriorityRule(Strict):
+    """优先级规则: e.g. anything about safety is high."""
+
+    when: Match
+    priority: Priority
+
+
+class RoutingRule(Strict):
+    """分派规则: which department (and post) takes a complaint."""
+
+    when: Match = Match()
+    department: str
+    role: Role = Role.HANDLER
+    seat: str | None = Field(default=None, pattern=KEY_PATTERN)
+
+
+class ApprovalMatch(Strict):
+    finding: list[str] = []
+    priority: list[Priority] = []
+    category: list[str] = []
+    remedy: list[str] = []
+    amount_over: Decimal | None = None
+
+
+class ApprovalRule(Strict):
+    """审批: plans matching `when` need the approval of each role of `chain`, in order."""
+
+    when: ApprovalMatch = ApprovalMatch()
+    chain: list[Role] = Field(min_length=1)
+
+
+class FollowUpSpec(Strict):
+    """回访: callbacks after resolution."""
+
+    within: str = "24 hours"
+    callbacks: int = Field(default=1, ge=0, le=10)
+    callbacks_by_category: dict[str, int] = {}
+    reopen_to: str = "investigating"
+
+    @field_validator("within")
+    @classmethod
+    def _within(cls, value: str) -> str:
+        return _duration(value)
+
+
+class ReportSpec(Strict):
+    """A periodic report: weekly on a weekday, monthly on a day, quarterly."""
+
+    key: str = Field(pattern=KEY_PATTERN)
+    label: Label
+    every: str = Field(pattern=r"^(week|month|quarter|year)$")
+    weekday: int | None = Field(default=None, ge=1, le=7)
+    day: int | None = Field(default=None, ge=1, le=28)
+    by: list[str] = []
+
+
 class ProcessDocument(Strict):
     name: str = Field(pattern=KEY_PATTERN, max_length=50)
     version: int = Field(ge=1)
     label: Label
     number_prefix: str | None = Field(default=None, pattern=r"^[A-Z]{1,6}$")
+    calendar: CalendarSpec = CalendarSpec()
     channels: list[Channel] = Field(min_length=1)
     fields: dict[str, FieldSpec] = {}
     findings: dict[str, FindingSpec] = Field(min_length=1)
     categories: list[CategorySpec] = Field(min_length=1)
+    priority_rules: list[PriorityRule] = []
+    routing: list[RoutingRule] = []
+    clocks: list[ClockSpec] = []
+    tiers: list[TierSpec] = []
+    escalate_on: list[EscalationCause] = []
+    approvals: list[ApprovalRule] = []
+    follow_up: FollowUpSpec = FollowUpSpec()
+    pending_reminder_day: int | None = Field(default=None, ge=1, le=28)
+    reports: list[ReportSpec] = []
 
     @model_validator(mode="after")
     def _references_resolve(self):
@@ -199,7 +420,23 @@ class ProcessDocument(Strict):
             for field in category.fields:
                 if field not in self.fields:
                     raise ValueError(f"category {category.key}: unknown field {field!r}")
+        for clock in self.clocks:
+            for finding in clock.limit_by_finding:
+                if finding not in self.findings:
+                    raise ValueError(f"clock {clock.key}: unknown finding {finding!r}")
+            if BreachAction.ESCALATE in clock.on_breach and not self.tiers:
+                raise ValueError(f"clock {clock.key} escalates, but the process has no tiers")
+        levels = [tier.level for tier in self.tiers]
+        if levels != list(range(1, len(levels) + 1)):
+            raise ValueError("tiers must be numbered 1, 2, 3… in order")
+        for rule in self.priority_rules + self.routing:
+            for category in rule.when.category:
+                if category not in keys:
+                    raise ValueError(f"rule for unknown category {category!r}")
         return self
 
     def category(self, key: str) -> CategorySpec | None:
         return next((category for category in self.categories if category.key == key), None)
+
+    def tier(self, level: int) -> TierSpec | None:
+        return next((tier for tier in self.tiers if tier.level == level), None)

@@ -1,8 +1,12 @@
 from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kesu.processes.calendar import BusinessCalendar
 from kesu.processes.document import ProcessDocument
 
 
@@ -37,3 +41,29 @@ class Process(models.Model):
     @cached_property
     def spec(self) -> ProcessDocument:
         return ProcessDocument.model_validate(self.document)
+
+    @cached_property
+    def calendar(self) -> BusinessCalendar:
+        """The process's working calendar with the company's overrides (read once per instance)."""
+        overrides = dict(CalendarOverride.objects.values_list("day", "is_working_day"))
+        return self.spec.calendar.build(
+            days_off={day for day, working in overrides.items() if not working},
+            working_days={day for day, working in overrides.items() if working},
+            timezone=ZoneInfo(settings.TIME_ZONE),
+        )
+
+
+class CalendarOverride(models.Model):
+    """The company's own change to the public calendar: an extra day off or an extra working day."""
+
+    day = models.DateField(_("day"), unique=True)
+    is_working_day = models.BooleanField(_("working day"), help_text=_("Ticked: worked; unticked: a day off."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}"

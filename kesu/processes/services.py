@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
+from kesu.accounts.models import Department
 from kesu.lib.errors import DomainError
 from kesu.processes.document import ProcessDocument
 from kesu.processes.models import Process
@@ -76,7 +77,14 @@ def process_load(*, document: ProcessDocument, make_default: bool = False) -> Pr
         )
     if make_default or not Process.objects.filter(is_default=True).exists():
         process_make_default(process=process)
+    _ensure_departments({rule.department for rule in document.routing})
     return process
+
+
+def _ensure_departments(codes: set[str]) -> None:
+    """Departments the routing names exist (named after their code until an admin renames them)."""
+    existing = set(Department.objects.filter(code__in=codes).values_list("code", flat=True))
+    Department.objects.bulk_create([Department(code=code, name=code) for code in sorted(codes - existing)])
 
 
 def process_make_default(*, process: Process) -> None:

@@ -1,11 +1,13 @@
 """Every change to a complaint is one of these functions: one transaction, one event, rules checked."""
 
+from kesu.complaints.services.escalation import complaint_accept_escalation, complaint_request_escalation
 from kesu.complaints.services.intake import complaint_create
 from kesu.complaints.services.lifecycle import (
     complaint_add_note,
     complaint_approve_plan,
     complaint_assign,
     complaint_close,
+    complaint_customer_replied,
     complaint_log_contact,
     complaint_propose_plan,
     complaint_put_pending,
@@ -15,23 +17,30 @@ from kesu.complaints.services.lifecycle import (
     complaint_resolve,
     complaint_resume,
     complaint_set_involved,
+    complaint_set_priority,
     complaint_start_investigation,
+    complaint_wait_for_customer,
 )
 
 __all__ = [
+    "complaint_accept_escalation",
     "complaint_add_note",
     "complaint_approve_plan",
     "complaint_assign",
     "complaint_close",
     "complaint_create",
+    "complaint_customer_replied",
     "complaint_log_contact",
     "complaint_propose_plan",
     "complaint_put_pending",
     "complaint_record_finding",
     "complaint_reject_plan",
     "complaint_reopen",
+    "complaint_request_escalation",
     "complaint_resolve",
     "complaint_resume",
     "complaint_set_involved",
+    "complaint_set_priority",
     "complaint_start_investigation",
+    "complaint_wait_for_customer",
 ]

@@ -8,12 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.models import IntegrationKey
 from kesu.accounts.selectors import active_department
-from kesu.complaints.models import Complaint, Event, EventKind
+from kesu.clocks.services import clocks_trigger
+from kesu.complaints.models import Complaint, Event, EventKind, Status
 from kesu.complaints.rules import require_permission
+from kesu.complaints.services.common import record
 from kesu.complaints.services.numbering import next_complaint_number
+from kesu.complaints.services.routing import priority_by_rules, route, rule_facts
 from kesu.customers.services import customer_find_or_create, normalize_phone
 from kesu.lib.errors import FieldError
-from kesu.processes.document import ProcessDocument
+from kesu.notifications.models import NotificationKind
+from kesu.notifications.services import notify
+from kesu.processes.document import ProcessDocument, Trigger
 from kesu.processes.models import Process
 from kesu.processes.services import default_process
 
@@ -73,6 +78,14 @@ def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey 
     received_at = _not_in_future(intake.received_at, "received_at") or timezone.now()
     _not_in_future(intake.incident_at, "incident_at")
 
+    facts = rule_facts(
+        category=category.key, channel=channel, priority=intake.priority or category.default_priority,
+        subject=intake.subject, description=intake.description, fields=values,
+    )
+    priority = intake.priority or priority_by_rules(process.spec, facts, category.default_priority)
+    facts["priority"] = priority
+    routed_department, handler = (None, None) if department else route(process.spec, facts)
+
     number = next_complaint_number(process)
     with transaction.atomic():
         customer = customer_find_or_create(**{**vars(intake.customer), "phone": phone})
@@ -82,26 +95,45 @@ def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey 
             customer=customer,
             channel=channel,
             category=category.key,
-            priority=intake.priority or category.default_priority,
+            priority=priority,
             subject=intake.subject.strip() or _subject_from(intake.description),
             description=intake.description,
             demand=intake.demand,
             incident_at=intake.incident_at,
             incident_place=intake.incident_place,
             fields=values,
-            department=department,
+            department=department or routed_department,
             received_at=received_at,
             created_by=actor,
             integration=integration,
         )
-        Event.objects.create(
+        event = Event.objects.create(
             complaint=complaint,
             kind=EventKind.RECEIVED,
             actor=actor,
             to_status=complaint.status,
             data={"channel": channel, "integration": integration.name if integration else None},
         )
+        clocks_trigger(complaint, Trigger.RECEIVED, complaint.received_at)
+        clocks_trigger(complaint, Trigger.RECORDED, event.at)
+        if handler is not None:
+            _assign_by_rule(complaint, handler)
     return complaint
+
+
+def _assign_by_rule(complaint: Complaint, handler) -> None:
+    complaint.assignee = handler
+    complaint.department = complaint.department or handler.department
+    complaint.status = Status.ASSIGNED
+    record(
+        complaint,
+        actor=None,
+        kind=EventKind.ASSIGNED,
+        from_status=Status.NEW,
+        data={"assignee": handler.username, "department": complaint.department.code if complaint.department else None,
+              "by_rule": True},
+    )
+    notify(users=[handler], kind=NotificationKind.ASSIGNED_TO_YOU, complaint=complaint, number=complaint.number)
 
 
 def _process(name: str | None) -> Process:

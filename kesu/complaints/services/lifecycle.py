@@ -14,82 +14,44 @@ from kesu.accounts.models import Department
 from kesu.complaints.models import Complaint, Event, EventKind, Plan, PlanStatus, Status
 from kesu.complaints.remedies import clean_remedies
 from kesu.complaints.rules import require_handler, require_may_handle, require_not_involved, require_permission
-from kesu.lib.errors import DomainError, FieldError, InvalidTransition, StaleVersion
-from kesu.processes.document import FindingNeed
+from kesu.clocks.services import clocks_trigger
+from kesu.complaints.services.common import OPEN_STATUSES, locked, record, require_status, required_text
+from kesu.lib.errors import DomainError, FieldError
+from kesu.notifications.models import NotificationKind
+from kesu.notifications.services import notify
+from kesu.processes.document import FindingNeed, Trigger
 
-OPEN_STATUSES = frozenset(
-    {Status.NEW, Status.ASSIGNED, Status.INVESTIGATING, Status.AWAITING_APPROVAL, Status.RESOLVING, Status.PENDING}
-)
-
-
-def _locked(complaint: Complaint, version: int) -> Complaint:
-    """The complaint re-read under a row lock; StaleVersion if it changed since the caller read it."""
-    current = Complaint.objects.select_for_update().select_related("process").get(pk=complaint.pk)
-    if current.version != version:
-        raise StaleVersion(
-            _("Someone else changed this complaint (now version %(current)d); reload it and try again.")
-            % {"current": current.version},
-            field="version",
-        )
-    return current
-
-
-def _require_status(complaint: Complaint, allowed) -> None:
-    if complaint.status not in allowed:
-        raise InvalidTransition(
-            _("Not possible while the complaint is %(status)s.") % {"status": complaint.get_status_display()},
-            field="status",
-        )
-
-
-def _record(complaint: Complaint, *, actor, kind: EventKind, from_status: str, text: str = "", data=None) -> Event:
-    complaint.version += 1
-    complaint.save()
-    return Event.objects.create(
-        complaint=complaint,
-        kind=kind,
-        actor=actor,
-        from_status=from_status,
-        to_status=complaint.status,
-        text=text,
-        data=data or {},
-    )
-
-
-def _required_text(value: str, field: str) -> str:
-    if not value or not value.strip():
-        raise FieldError(field, _("This field is required."))
-    return value.strip()
 
 
 @transaction.atomic
 def complaint_assign(*, complaint: Complaint, actor, version: int, assignee, department: Department | None = None):
     """分派: hand the complaint to a handler (a new complaint becomes `assigned`; others keep their status)."""
-    complaint = _locked(complaint, version)
+    complaint = locked(complaint, version)
     require_permission(actor, "assign_complaint")
     require_not_involved(actor, complaint)
-    _require_status(complaint, OPEN_STATUSES)
+    require_status(complaint, OPEN_STATUSES)
     require_may_handle(assignee, complaint, field="assignee")
     before = complaint.status
     complaint.assignee = assignee
     complaint.department = department or assignee.department or complaint.department
     if complaint.status == Status.NEW:
         complaint.status = Status.ASSIGNED
-    _record(
+    record(
         complaint,
         actor=actor,
         kind=EventKind.ASSIGNED,
         from_status=before,
         data={"assignee": assignee.username, "department": complaint.department.code if complaint.department else None},
     )
+    notify(users=[assignee], kind=NotificationKind.ASSIGNED_TO_YOU, complaint=complaint, number=complaint.number)
     return complaint
 
 
 def _handler_step(complaint: Complaint, actor, version: int, allowed) -> tuple[Complaint, str]:
-    complaint = _locked(complaint, version)
+    complaint = locked(complaint, version)
     require_handler(actor, complaint)
     require_not_involved(actor, complaint)
-    _require_status(complaint, allowed)
+    require_status(complaint, allowed)
     return complaint, complaint.status
 
 
@@ -98,7 +60,7 @@ def complaint_start_investigation(*, complaint: Complaint, actor, version: int):
     """调查核实: the handler takes the case up."""
     complaint, before = _handler_step(complaint, actor, version, {Status.ASSIGNED})
     complaint.status = Status.INVESTIGATING
-    _record(complaint, actor=actor, kind=EventKind.INVESTIGATION_STARTED, from_status=before)
+    record(complaint, actor=actor, kind=EventKind.INVESTIGATION_STARTED, from_status=before)
     return complaint
 
 
@@ -116,7 +78,7 @@ def complaint_record_finding(
     complaint.finding = finding
     complaint.finding_note = note
     complaint.responsible_department = responsible_department
-    _record(
+    record(
         complaint,
         actor=actor,
         kind=EventKind.FINDING_RECORDED,
@@ -142,12 +104,12 @@ def complaint_propose_plan(*, complaint: Complaint, actor, version: int, summary
     _require_finding(complaint)
     plan = Plan.objects.create(
         complaint=complaint,
-        summary=_required_text(summary, "summary"),
+        summary=required_text(summary, "summary"),
         remedies=clean_remedies(remedies),
         proposed_by=actor,
     )
     complaint.status = Status.AWAITING_APPROVAL
-    _record(
+    record(
         complaint,
         actor=actor,
         kind=EventKind.PLAN_PROPOSED,
@@ -159,10 +121,10 @@ def complaint_propose_plan(*, complaint: Complaint, actor, version: int, summary
 
 
 def _plan_decision(complaint: Complaint, actor, version: int) -> tuple[Complaint, Plan]:
-    complaint = _locked(complaint, version)
+    complaint = locked(complaint, version)
     require_permission(actor, "approve_plan")
     require_not_involved(actor, complaint)
-    _require_status(complaint, {Status.AWAITING_APPROVAL})
+    require_status(complaint, {Status.AWAITING_APPROVAL})
     plan = complaint.plans.select_for_update().get(status=PlanStatus.PROPOSED)
     if plan.proposed_by_id == actor.pk:
         raise DomainError(_("Nobody may approve or reject their own plan."), code="own_plan")
@@ -183,7 +145,7 @@ def complaint_approve_plan(*, complaint: Complaint, actor, version: int, note: s
     complaint, plan = _plan_decision(complaint, actor, version)
     _decide(plan, actor, PlanStatus.APPROVED, note)
     complaint.status = Status.RESOLVING
-    _record(
+    record(
         complaint, actor=actor, kind=EventKind.PLAN_APPROVED, from_status=Status.AWAITING_APPROVAL, text=note,
         data={"plan": plan.pk},
     )
@@ -194,10 +156,10 @@ def complaint_approve_plan(*, complaint: Complaint, actor, version: int, note: s
 def complaint_reject_plan(*, complaint: Complaint, actor, version: int, reason: str):
     """The plan goes back to the handler, with the reason, for a new one."""
     complaint, plan = _plan_decision(complaint, actor, version)
-    reason = _required_text(reason, "reason")
+    reason = required_text(reason, "reason")
     _decide(plan, actor, PlanStatus.REJECTED, reason)
     complaint.status = Status.INVESTIGATING
-    _record(
+    record(
         complaint, actor=actor, kind=EventKind.PLAN_REJECTED, from_status=Status.AWAITING_APPROVAL, text=reason,
         data={"plan": plan.pk},
     )
@@ -225,10 +187,10 @@ def complaint_resolve(*, complaint: Complaint, actor, version: int, resolution: 
     complaint, before = _handler_step(complaint, actor, version, {Status.INVESTIGATING, Status.RESOLVING})
     _require_finding(complaint)
     _require_finding_needs(complaint)
-    complaint.resolution = _required_text(resolution, "resolution")
+    complaint.resolution = required_text(resolution, "resolution")
     complaint.status = Status.RESOLVED
     complaint.resolved_at = timezone.now()
-    _record(complaint, actor=actor, kind=EventKind.RESOLVED, from_status=before, text=complaint.resolution)
+    record(complaint, actor=actor, kind=EventKind.RESOLVED, from_status=before, text=complaint.resolution)
     return complaint
 
 
@@ -242,9 +204,9 @@ def complaint_put_pending(*, complaint: Complaint, actor, version: int, agreed_d
         raise FieldError("agreed_date", _("The agreed date must be after today."))
     complaint.status_before_pending = before
     complaint.pending_until = agreed_date
-    complaint.pending_reason = _required_text(reason, "reason")
+    complaint.pending_reason = required_text(reason, "reason")
     complaint.status = Status.PENDING
-    _record(
+    record(
         complaint, actor=actor, kind=EventKind.PUT_PENDING, from_status=before, text=complaint.pending_reason,
         data={"agreed_date": agreed_date.isoformat()},
     )
@@ -258,38 +220,38 @@ def complaint_resume(*, complaint: Complaint, actor, version: int):
     complaint.status = complaint.status_before_pending or Status.INVESTIGATING
     complaint.status_before_pending = ""
     complaint.pending_until = None
-    _record(complaint, actor=actor, kind=EventKind.RESUMED, from_status=before)
+    record(complaint, actor=actor, kind=EventKind.RESUMED, from_status=before)
     return complaint
 
 
 @transaction.atomic
 def complaint_close(*, complaint: Complaint, actor, version: int, note: str = ""):
     """结案归档."""
-    complaint = _locked(complaint, version)
+    complaint = locked(complaint, version)
     require_permission(actor, "close_complaint")
     require_not_involved(actor, complaint)
-    _require_status(complaint, {Status.RESOLVED})
+    require_status(complaint, {Status.RESOLVED})
     _require_finding(complaint)
     complaint.status = Status.CLOSED
     complaint.closed_at = timezone.now()
-    _record(complaint, actor=actor, kind=EventKind.CLOSED, from_status=Status.RESOLVED, text=note)
+    record(complaint, actor=actor, kind=EventKind.CLOSED, from_status=Status.RESOLVED, text=note)
     return complaint
 
 
 @transaction.atomic
 def complaint_reopen(*, complaint: Complaint, actor, version: int, reason: str):
     """The customer is not satisfied: the case goes back to investigation with its handler."""
-    complaint = _locked(complaint, version)
+    complaint = locked(complaint, version)
     require_permission(actor, "reopen_complaint")
     require_not_involved(actor, complaint)
     before = complaint.status
-    _require_status(complaint, {Status.RESOLVED, Status.CLOSED})
-    reason = _required_text(reason, "reason")
+    require_status(complaint, {Status.RESOLVED, Status.CLOSED})
+    reason = required_text(reason, "reason")
     complaint.status = Status.INVESTIGATING
     complaint.reopen_count += 1
     complaint.resolved_at = None
     complaint.closed_at = None
-    _record(complaint, actor=actor, kind=EventKind.REOPENED, from_status=before, text=reason)
+    record(complaint, actor=actor, kind=EventKind.REOPENED, from_status=before, text=reason)
     return complaint
 
 
@@ -302,7 +264,7 @@ def complaint_set_involved(*, complaint: Complaint, actor, version: int, staff: 
     if actor in staff:
         raise FieldError("staff", _("Ask another handler or a supervisor to name you as involved."))
     complaint.involved_staff.set(staff)
-    _record(
+    record(
         complaint, actor=actor, kind=EventKind.INVOLVED_CHANGED, from_status=before,
         data={"staff": sorted(person.username for person in staff)},
     )
@@ -310,13 +272,13 @@ def complaint_set_involved(*, complaint: Complaint, actor, version: int, staff: 
 
 
 # Notes and contacts only append to the timeline: they change nothing a concurrent writer
-# could lose, so they take no version.
+# could lose, so they take no version. (The first contact may stop a clock: "contact within 2 h".)
 
 
 def complaint_add_note(*, complaint: Complaint, actor, text: str) -> Event:
     """An internal note; anyone who may see the complaint may write one (those involved too: their account)."""
     return Event.objects.create(
-        complaint=complaint, kind=EventKind.NOTE, actor=actor, text=_required_text(text, "text")
+        complaint=complaint, kind=EventKind.NOTE, actor=actor, text=required_text(text, "text")
     )
 
 
@@ -328,10 +290,53 @@ def complaint_log_contact(
     require_not_involved(actor, complaint)
     if at > timezone.now() + dt.timedelta(minutes=5):
         raise FieldError("at", _("May not be in the future."))
-    return Event.objects.create(
-        complaint=complaint,
-        kind=EventKind.CONTACT,
-        actor=actor,
-        text=_required_text(summary, "summary"),
-        data={"channel": channel, "direction": direction, "purpose": purpose, "contacted_at": at.isoformat()},
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().select_related("process").get(pk=complaint.pk)
+        first = not complaint.events.filter(kind=EventKind.CONTACT).exists()
+        event = Event.objects.create(
+            complaint=complaint,
+            kind=EventKind.CONTACT,
+            actor=actor,
+            text=required_text(summary, "summary"),
+            data={"channel": channel, "direction": direction, "purpose": purpose, "contacted_at": at.isoformat()},
+        )
+        if first:
+            clocks_trigger(complaint, Trigger.FIRST_CONTACT, at)
+    return event
+
+
+@transaction.atomic
+def complaint_set_priority(*, complaint: Complaint, actor, version: int, priority: str, reason: str):
+    """Change the priority by hand; clocks whose limit depends on it follow."""
+    complaint, before = _handler_step(complaint, actor, version, OPEN_STATUSES)
+    previous, complaint.priority = complaint.priority, priority
+    record(
+        complaint, actor=actor, kind=EventKind.PRIORITY_CHANGED, from_status=before,
+        text=required_text(reason, "reason"), data={"from": previous, "to": priority},
     )
+    return complaint
+
+
+@transaction.atomic
+def complaint_wait_for_customer(*, complaint: Complaint, actor, version: int, reason: str):
+    """The case waits for the customer (documents, a visit, a reply); clocks the process says pause, pause."""
+    complaint, before = _handler_step(
+        complaint, actor, version, {Status.ASSIGNED, Status.INVESTIGATING, Status.RESOLVING}
+    )
+    if complaint.waiting_for_customer:
+        raise DomainError(_("The case is already waiting for the customer."), code="already_waiting")
+    complaint.waiting_for_customer = True
+    record(complaint, actor=actor, kind=EventKind.WAITING_FOR_CUSTOMER, from_status=before,
+           text=required_text(reason, "reason"))
+    return complaint
+
+
+@transaction.atomic
+def complaint_customer_replied(*, complaint: Complaint, actor, version: int, note: str = ""):
+    """The customer answered: paused clocks run again, their due times moved by the time paused."""
+    complaint, before = _handler_step(complaint, actor, version, OPEN_STATUSES)
+    if not complaint.waiting_for_customer:
+        raise DomainError(_("The case is not waiting for the customer."), code="not_waiting")
+    complaint.waiting_for_customer = False
+    record(complaint, actor=actor, kind=EventKind.CUSTOMER_REPLIED, from_status=before, text=note)
+    return complaint

@@ -1,12 +1,14 @@
-import os
+import signal
+import subprocess
 import sys
+import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Run Kesu: the web server (gunicorn) on the embedded defaults."
+    help = "Run Kesu: the web server (gunicorn) and the background worker, on the embedded defaults."
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default="127.0.0.1:8000")
@@ -15,7 +17,20 @@ class Command(BaseCommand):
     def handle(self, *args, bind, workers, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        kesu = [sys.executable, "-m", "kesu.cli"]
+        web = [sys.executable, "-m", "gunicorn", "kesu.wsgi", "--bind", bind, "--workers", str(workers)]
+        processes = [subprocess.Popen(kesu + ["worker"]), subprocess.Popen(web)]
         self.stdout.write(f"Kesu on http://{bind}/  (API docs /api/v1/docs, admin /admin/)")
-        self.stdout.flush()
-        gunicorn = [sys.executable, "-m", "gunicorn", "kesu.wsgi", "--bind", bind, "--workers", str(workers)]
-        os.execv(sys.executable, gunicorn)
+
+        def stop(*_args):
+            for process in processes:
+                process.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(process.poll() is None for process in processes):
+                time.sleep(1)
+        finally:
+            stop()
+            for process in processes:
+                process.wait()

@@ -1,0 +1,43 @@
+"""The sweep: find the clocks that are due or nearly due and act on them.
+
+Run every minute by the worker (and by `kesu sweep`). It is safe to run twice at once or again
+after a crash: each clock is claimed before anything is done, so nothing happens twice, and
+whatever a lost task left undone is simply still due at the next sweep.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from kesu.clocks.models import Clock, ClockState
+from kesu.complaints.services.escalation import clock_breach, clock_warn
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    warned: int
+    breached: int
+
+
+def clocks_sweep(*, now=None, batch: int = 1000) -> SweepResult:
+    now = now or timezone.now()
+    running = Clock.objects.filter(state=ClockState.RUNNING)
+    to_breach = running.filter(breached_at=None, due_at__lte=now).order_by("due_at")
+    to_warn = running.filter(warned_at=None, warn_at__lte=now).order_by("warn_at")
+    return SweepResult(
+        warned=_each(to_warn, batch, clock_warn, now),
+        breached=_each(to_breach, batch, clock_breach, now),
+    )
+
+
+def _each(clocks, batch: int, action, now) -> int:
+    done = 0
+    for clock_id in clocks.values_list("pk", flat=True)[:batch]:
+        try:
+            done += action(clock_id, now)
+        except Exception:  # one bad row must not stop the sweep of the others
+            log.exception("sweep: %s failed for clock %s", action.__name__, clock_id)
+    return done

@@ -1,0 +1,150 @@
+"""逐级上报: a complaint goes up one tier at a time — on a missed deadline, at the handler's request,
+or when the customer is dissatisfied — to the people the process names for that tier."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kesu.accounts.models import Seat, User
+from kesu.clocks.models import Clock, ClockState
+from kesu.complaints.models import Complaint, Event, EventKind
+from kesu.complaints.rules import require_handler, require_not_involved
+from kesu.complaints.services.common import OPEN_STATUSES, locked, record, require_status, required_text
+from kesu.lib.errors import DomainError, NotAllowed
+from kesu.notifications.models import NotificationKind
+from kesu.notifications.services import notify
+from kesu.processes.document import BreachAction, EscalationCause, TierSpec
+
+
+def seat_holder(key: str, department_id: int | None) -> User | None:
+    """The person doing the post's work for this department (or for all departments)."""
+    seats = Seat.objects.select_related("primary", "backup").filter(key=key)
+    seat = seats.filter(department_id=department_id).first() or seats.filter(department=None).first()
+    return seat.holder() if seat else None
+
+
+def tier_people(complaint: Complaint, tier: TierSpec) -> tuple[User | None, list[User]]:
+    """Who takes the complaint at `tier`: the post's holder if the tier names a post, else everyone
+    present with one of its roles in the complaint's department (everyone with the role if none)."""
+    if tier.seat:
+        holder = seat_holder(tier.seat, complaint.department_id)
+        if holder:
+            return holder, [holder]
+    people = User.objects.filter(is_active=True, is_away=False, groups__name__in=tier.roles)
+    if complaint.department_id and people.filter(department_id=complaint.department_id).exists():
+        people = people.filter(department_id=complaint.department_id)
+    involved = complaint.involved_staff.values("pk")
+    return None, list(people.exclude(pk__in=involved).distinct().order_by("pk")[:50])
+
+
+def escalate(complaint: Complaint, *, cause: EscalationCause, actor=None, reason: str = "", clock: str = "") -> Event:
+    """Move an already locked complaint up one tier (at the top tier: call on the top tier again)."""
+    spec = complaint.process.spec
+    before_tier = complaint.tier
+    tier = spec.tier(before_tier + 1) or spec.tier(before_tier)
+    if tier is None:
+        raise DomainError(_("This process has no escalation tiers."), code="no_tiers")
+    holder, people = tier_people(complaint, tier)
+    complaint.tier = tier.level
+    complaint.escalated_to = holder
+    complaint.escalation_accepted_at = None
+    event = record(
+        complaint,
+        actor=actor,
+        kind=EventKind.ESCALATED,
+        from_status=complaint.status,
+        text=reason,
+        data={
+            "cause": cause.value,
+            "clock": clock or None,
+            "from_tier": before_tier,
+            "to_tier": tier.level,
+            "to": holder.username if holder else None,
+            "notified": [person.username for person in people],
+        },
+    )
+    notify(users=people, kind=NotificationKind.ESCALATED_TO_YOU, complaint=complaint, number=complaint.number, tier=tier.level)
+    return event
+
+
+def _require_cause_allowed(complaint: Complaint, cause: EscalationCause) -> None:
+    if cause not in complaint.process.spec.escalate_on:
+        raise DomainError(_("This process does not escalate for this reason."), code="escalation_not_allowed")
+
+
+@transaction.atomic
+def complaint_request_escalation(*, complaint: Complaint, actor, version: int, reason: str):
+    """The handler cannot settle it and asks the next tier to take it up (逐级上报)."""
+    complaint = locked(complaint, version)
+    require_handler(actor, complaint)
+    require_not_involved(actor, complaint)
+    require_status(complaint, OPEN_STATUSES)
+    _require_cause_allowed(complaint, EscalationCause.HANDLER_REQUEST)
+    escalate(complaint, cause=EscalationCause.HANDLER_REQUEST, actor=actor, reason=required_text(reason, "reason"))
+    return complaint
+
+
+@transaction.atomic
+def complaint_accept_escalation(*, complaint: Complaint, actor, version: int):
+    """The tier it went to takes it up; this stops the clocks waiting for that (e.g. report within 1 day)."""
+    complaint = locked(complaint, version)
+    require_not_involved(actor, complaint)
+    if complaint.tier < 2 or complaint.escalation_accepted_at is not None:
+        raise DomainError(_("There is no escalation waiting to be accepted."), code="nothing_to_accept")
+    tier = complaint.process.spec.tier(complaint.tier)
+    if actor != complaint.escalated_to and not actor.groups.filter(name__in=tier.roles).exists():
+        raise NotAllowed(_("Only the people of the tier it went to may accept it."))
+    complaint.escalation_accepted_at = timezone.now()
+    record(complaint, actor=actor, kind=EventKind.ESCALATION_ACCEPTED, from_status=complaint.status,
+           data={"tier": complaint.tier})
+    return complaint
+
+
+def clock_warn(clock_id: int, now: dt.datetime) -> bool:
+    """Tell the handler a deadline is near; once per clock, however many workers sweep."""
+    clock = Clock.objects.select_related("complaint").get(pk=clock_id)
+    with transaction.atomic():
+        claimed = Clock.objects.filter(pk=clock_id, state=ClockState.RUNNING, warned_at=None).update(warned_at=now)
+        if claimed:
+            _notify_about_clock(clock, NotificationKind.CLOCK_WARNING)
+    return bool(claimed)
+
+
+def clock_breach(clock_id: int, now: dt.datetime) -> bool:
+    """A deadline was missed: an event says so, and the process's breach actions run — once.
+
+    The complaint is locked before the clock (the order every service uses), and the clock is
+    claimed with a conditional update, so a second worker finds it claimed and does nothing.
+    """
+    complaint_id = Clock.objects.values_list("complaint_id", flat=True).get(pk=clock_id)
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().select_related("process").get(pk=complaint_id)
+        claimed = Clock.objects.filter(pk=clock_id, state=ClockState.RUNNING, breached_at=None).update(breached_at=now)
+        if not claimed:
+            return False
+        clock = Clock.objects.get(pk=clock_id)
+        spec = next(spec for spec in complaint.process.spec.clocks if spec.key == clock.key)
+        Event.objects.create(
+            complaint=complaint, kind=EventKind.CLOCK_BREACHED, at=now,
+            data={"clock": clock.key, "due_at": clock.due_at.isoformat(), "limit": clock.limit},
+        )
+        if BreachAction.NOTIFY in spec.on_breach:
+            _notify_about_clock(clock, NotificationKind.CLOCK_BREACHED, complaint)
+        escalates = EscalationCause.CLOCK_BREACH in complaint.process.spec.escalate_on
+        if BreachAction.ESCALATE in spec.on_breach and escalates and complaint.status in OPEN_STATUSES:
+            escalate(complaint, cause=EscalationCause.CLOCK_BREACH, clock=clock.key)
+    return True
+
+
+def _notify_about_clock(clock: Clock, kind: NotificationKind, complaint: Complaint | None = None) -> None:
+    complaint = complaint or clock.complaint
+    notify(
+        users=[complaint.assignee, complaint.escalated_to],
+        kind=kind,
+        complaint=complaint,
+        number=complaint.number,
+        clock=clock.key,
+        due=timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
+    )
