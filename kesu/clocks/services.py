@@ -4,7 +4,8 @@ import datetime as dt
 
 from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.models import Complaint, EventKind
-from kesu.processes.document import ClockSpec, PauseReason, Trigger
+from kesu.processes.calendar import Duration
+from kesu.processes.document import ClockSpec, PauseReason, Trigger, rule_facts
 
 TRIGGERS = {
     EventKind.ASSIGNED: Trigger.ASSIGNED,
@@ -57,8 +58,16 @@ def _spec(complaint: Complaint, key: str) -> ClockSpec | None:
     return next((spec for spec in complaint.process.spec.clocks if spec.key == key), None)
 
 
+def _duration(complaint: Complaint, spec: ClockSpec) -> Duration:
+    facts = rule_facts(
+        category=complaint.category, channel=complaint.channel, priority=complaint.priority,
+        subject=complaint.subject, description=complaint.description, fields=complaint.fields,
+    )
+    return spec.duration(finding=complaint.finding, priority=complaint.priority, facts=facts)
+
+
 def _start(complaint: Complaint, spec: ClockSpec, at: dt.datetime) -> Clock:
-    duration = spec.duration(finding=complaint.finding, priority=complaint.priority)
+    duration = _duration(complaint, spec)
     calendar = complaint.process.calendar
     return Clock.objects.create(
         complaint=complaint,
@@ -92,7 +101,7 @@ def clocks_resume(complaint: Complaint, reason: PauseReason, at: dt.datetime) ->
     calendar = complaint.process.calendar
     for clock in _live_clocks(complaint).filter(state=ClockState.PAUSED, paused_for=reason.value):
         spec = _spec(complaint, clock.key)
-        duration = spec.duration(finding=complaint.finding, priority=complaint.priority)
+        duration = _duration(complaint, spec)
         if not duration.is_deadline:
             clock.paused_total += duration.elapsed(calendar, clock.paused_at, at)
         clock.state = ClockState.RUNNING
@@ -107,7 +116,7 @@ def clocks_recompute(complaint: Complaint) -> None:
     calendar = complaint.process.calendar
     for clock in _live_clocks(complaint):
         spec = _spec(complaint, clock.key)
-        duration = spec.duration(finding=complaint.finding, priority=complaint.priority)
+        duration = _duration(complaint, spec)
         if duration.text != clock.limit:
             clock.limit = duration.text
             _set_due(clock, spec, duration, calendar)

@@ -237,6 +237,43 @@ class BreachAction(str, Enum):
     NOTIFY = "notify"
 
 
+class Match(Strict):
+    """A rule's condition: every part given must hold (a list means any of its values)."""
+
+    category: list[str] = []
+    channel: list[Channel] = []
+    priority: list[Priority] = []
+    keywords: list[str] = []
+    fields: dict[str, list[str | int | bool]] = {}
+
+    def holds(self, *, category: str, channel: str, priority: str, text: str, fields: dict) -> bool:
+        return (
+            (not self.category or category in self.category)
+            and (not self.channel or channel in self.channel)
+            and (not self.priority or priority in self.priority)
+            and (not self.keywords or any(word in text for word in self.keywords))
+            and all(fields.get(key) in values for key, values in self.fields.items())
+        )
+
+
+def rule_facts(*, category: str, channel: str, priority: str, subject: str, description: str, fields: dict) -> dict:
+    """What the conditions of rules (`Match`) look at."""
+    return {
+        "category": category,
+        "channel": channel,
+        "priority": priority,
+        "text": f"{subject}\n{description}",
+        "fields": fields,
+    }
+
+
+class LimitRule(Strict):
+    """A limit that applies when `when` holds (e.g. complex cases: 48 hours)."""
+
+    when: Match
+    limit: str
+
+
 def _duration(text: str) -> str:
     Duration.parse(text)
     return text
@@ -247,6 +284,7 @@ class ClockSpec(Strict):
 
     The limit may depend on the finding (`limit_by_finding`) or the priority (`limit_by_priority`);
     until the finding is known the longest applies, and recording it recomputes the due time.
+    `limit_rules` come first: the first whose condition holds gives the limit.
     """
 
     key: str = Field(pattern=KEY_PATTERN)
@@ -256,6 +294,7 @@ class ClockSpec(Strict):
     limit: str | None = None
     limit_by_finding: dict[str, str] = {}
     limit_by_priority: dict[Priority, str] = {}
+    limit_rules: list[LimitRule] = []
     pause_on: list[PauseReason] = []
     warn_at: float = Field(default=0.8, gt=0, lt=1)
     on_breach: list[BreachAction] = [BreachAction.NOTIFY]
@@ -275,6 +314,13 @@ class ClockSpec(Strict):
     def _limits(cls, value: dict):
         return {key: _duration(text) for key, text in value.items()}
 
+    @field_validator("limit_rules")
+    @classmethod
+    def _rule_limits(cls, rules: list[LimitRule]):
+        for rule in rules:
+            _duration(rule.limit)
+        return rules
+
     @model_validator(mode="after")
     def _one_kind_of_limit(self):
         given = [bool(self.limit), bool(self.limit_by_finding), bool(self.limit_by_priority)]
@@ -282,8 +328,11 @@ class ClockSpec(Strict):
             raise ValueError(f"clock {self.key}: give exactly one of limit, limit_by_finding, limit_by_priority")
         return self
 
-    def duration(self, *, finding: str = "", priority: str = "") -> Duration:
-        """The limit for this finding and priority; the longest of the finding limits while none is known."""
+    def duration(self, *, finding: str = "", priority: str = "", facts: dict | None = None) -> Duration:
+        """The limit for this complaint; the longest of the finding limits while no finding is known."""
+        for rule in self.limit_rules:
+            if facts is not None and rule.when.holds(**facts):
+                return Duration.parse(rule.limit)
         if self.limit:
             return Duration.parse(self.limit)
         if self.limit_by_priority:
@@ -313,25 +362,6 @@ class EscalationCause(str, Enum):
     CUSTOMER_DISSATISFIED = "customer_dissatisfied"
 
 
-class Match(Strict):
-    """A rule's condition: every part given must hold (a list means any of its values)."""
-
-    category: list[str] = []
-    channel: list[Channel] = []
-    priority: list[Priority] = []
-    keywords: list[str] = []
-    fields: dict[str, list[str | int | bool]] = {}
-
-    def holds(self, *, category: str, channel: str, priority: str, text: str, fields: dict) -> bool:
-        return (
-            (not self.category or category in self.category)
-            and (not self.channel or channel in self.channel)
-            and (not self.priority or priority in self.priority)
-            and (not self.keywords or any(word in text for word in self.keywords))
-            and all(fields.get(key) in values for key, values in self.fields.items())
-        )
-
-
 class PriorityRule(Strict):
     """优先级规则: e.g. anything about safety is high."""
 
@@ -344,8 +374,7 @@ class RoutingRule(Strict):
 
     when: Match = Match()
     department: str
-    role: Role = Role.HANDLER
-    seat: str | None = Field(default=None, pattern=KEY_PATTERN)
+    seat: str | None = Field(default=None, pattern=KEY_PATTERN, description="Assign to this post's holder.")
 
 
 class ApprovalMatch(Strict):

@@ -13,12 +13,12 @@ from kesu.complaints.models import Complaint, Event, EventKind, Status
 from kesu.complaints.rules import require_permission
 from kesu.complaints.services.common import record
 from kesu.complaints.services.numbering import next_complaint_number
-from kesu.complaints.services.routing import priority_by_rules, route, rule_facts
+from kesu.complaints.services.routing import priority_by_rules, route
 from kesu.customers.services import customer_find_or_create, normalize_phone
 from kesu.lib.errors import FieldError
 from kesu.notifications.models import NotificationKind
 from kesu.notifications.services import notify
-from kesu.processes.document import ProcessDocument, Trigger
+from kesu.processes.document import ProcessDocument, Trigger, rule_facts
 from kesu.processes.models import Process
 from kesu.processes.services import default_process
 

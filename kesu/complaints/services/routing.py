@@ -5,16 +5,6 @@ from kesu.complaints.services.escalation import seat_holder
 from kesu.processes.document import ProcessDocument
 
 
-def rule_facts(*, category: str, channel: str, priority: str, subject: str, description: str, fields: dict) -> dict:
-    return {
-        "category": category,
-        "channel": channel,
-        "priority": priority,
-        "text": f"{subject}\n{description}",
-        "fields": fields,
-    }
-
-
 def priority_by_rules(spec: ProcessDocument, facts: dict, default: str) -> str:
     """The first priority rule that holds, else `default`."""
     for rule in spec.priority_rules:
