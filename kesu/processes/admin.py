@@ -1,13 +1,15 @@
-import yaml
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kesu.lib.errors import DomainError
 from kesu.processes.models import Process
-from kesu.processes.services import process_existing_version, process_load, process_parse
+from kesu.processes.services import process_existing_version, process_export, process_load, process_parse
 
 
 class ProcessUploadForm(forms.ModelForm):
@@ -32,7 +34,7 @@ class ProcessUploadForm(forms.ModelForm):
 class ProcessAdmin(admin.ModelAdmin):
     """Versions are never edited: a change is loaded as a new version (export, edit, add)."""
 
-    list_display = ["name", "version", "label", "is_default", "loaded_at"]
+    list_display = ["name", "version", "label", "is_default", "loaded_at", "export_link"]
     list_filter = ["name"]
     readonly_fields = ["name", "version", "label", "loaded_at", "document_yaml"]
     fields = ["name", "version", "label", "is_default", "loaded_at", "document_yaml"]
@@ -58,5 +60,21 @@ class ProcessAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("document (YAML)"))
     def document_yaml(self, process):
-        text = yaml.safe_dump(process.document, allow_unicode=True, sort_keys=False)
-        return format_html("<pre>{}</pre>", text)
+        return format_html("<pre>{}</pre>", process_export(process))
+
+    @admin.display(description=_("export"))
+    def export_link(self, process):
+        url = reverse("admin:processes_process_export", args=[process.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download YAML"))
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_view)
+        return [path("<int:pk>/export/", export, name="processes_process_export"), *super().get_urls()]
+
+    def export_view(self, request, pk: int):
+        process = get_object_or_404(Process, pk=pk)
+        if not self.has_view_permission(request, process):
+            raise PermissionDenied
+        response = HttpResponse(process_export(process), content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{process.name}-v{process.version}.yaml"'
+        return response

@@ -17,6 +17,11 @@ class InvalidProcess(DomainError):
     code = "invalid_process"
 
 
+def process_export(process: Process) -> str:
+    """The process as a YAML document: edit it, raise the version, load it again."""
+    return yaml.safe_dump(process.document, allow_unicode=True, sort_keys=False)
+
+
 def template_names() -> list[str]:
     return sorted(path.stem for path in LIBRARY.glob("*.yaml"))
 

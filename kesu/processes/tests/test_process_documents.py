@@ -86,3 +86,38 @@ def test_the_processes_can_be_read_through_the_api(as_):
     assert [(p["name"], p["version"], p["is_default"]) for p in processes] == [("call_center", 1, True)]
     assert [c["key"] for c in one["document"]["categories"]] == ["service_quality", "product_quality"]
     assert as_("agent").get("/processes/nothing").status_code == 404
+
+
+def test_a_process_is_exported_edited_and_imported_as_a_new_version(db, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    process_load_template("call_center")
+    exported = io.StringIO()
+    call_command("process_export", "call_center", stdout=exported)
+    edited = exported.getvalue().replace("version: 1", "version: 2", 1).replace("30 minutes", "20 minutes")
+    (tmp_path / "call_center.yaml").write_text(edited, encoding="utf-8")
+
+    call_command("process_import", str(tmp_path / "call_center.yaml"), stdout=io.StringIO())
+
+    newest = Process.objects.current("call_center")
+    assert newest.version == 2
+    assert newest.spec.clocks[0].limit == "20 minutes"
+    assert Process.objects.get(version=1).spec.clocks[0].limit == "30 minutes"
+
+
+def test_an_administrator_downloads_a_process_as_yaml(db):
+    from django.test import Client
+
+    from kesu.accounts.roles import Role
+    from kesu.conftest import make_staff
+
+    process = process_load_template("call_center")
+    client = Client()
+    client.force_login(make_staff("it_admin", Role.ADMIN, is_staff=True))
+
+    response = client.get(f"/admin/processes/process/{process.pk}/export/")
+
+    assert response.status_code == 200
+    assert process_parse(response.content.decode()) == process.spec
