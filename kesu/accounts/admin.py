@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from kesu.accounts.models import Department, IntegrationKey, User
+from kesu.accounts.models import Department, IntegrationKey, Seat, User
 
 
 @admin.register(Department)
@@ -15,10 +15,10 @@ class DepartmentAdmin(admin.ModelAdmin):
 class StaffAdmin(UserAdmin):
     """Staff and their roles: a role is a group (agent, handler, supervisor…)."""
 
-    list_display = ["username", "display_name", "department", "role_list", "is_active"]
-    list_filter = ["groups", "department", "is_active"]
+    list_display = ["username", "display_name", "department", "role_list", "is_away", "is_active"]
+    list_filter = ["groups", "department", "is_away", "is_active"]
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]
-    fieldsets = UserAdmin.fieldsets + ((_("Kesu"), {"fields": ["display_name", "department"]}),)
+    fieldsets = UserAdmin.fieldsets + ((_("Kesu"), {"fields": ["display_name", "department", "is_away"]}),)
     add_fieldsets = UserAdmin.add_fieldsets + ((_("Kesu"), {"fields": ["display_name", "department", "groups"]}),)
 
     def get_queryset(self, request):
@@ -39,3 +39,13 @@ class IntegrationKeyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Seat)
+class SeatAdmin(admin.ModelAdmin):
+    """Posts named by processes (routing, tiers), each with a primary and a backup owner."""
+
+    list_display = ["key", "department", "primary", "backup"]
+    list_filter = ["department"]
+    list_select_related = ["department", "primary", "backup"]
+    autocomplete_fields = ["primary", "backup"]

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kesu.lib.errors import DomainError
-from kesu.processes.models import Process
+from kesu.processes.models import CalendarOverride, Process
 from kesu.processes.services import process_existing_version, process_export, process_load, process_parse
 
 
@@ -78,3 +78,12 @@ class ProcessAdmin(admin.ModelAdmin):
         response = HttpResponse(process_export(process), content_type="application/yaml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{process.name}-v{process.version}.yaml"'
         return response
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    """The company's own days off and extra working days, on top of China's public calendar."""
+
+    list_display = ["day", "is_working_day", "note"]
+    list_filter = ["is_working_day"]
+    date_hierarchy = "day"

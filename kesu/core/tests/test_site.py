@@ -42,7 +42,8 @@ def test_init_creates_the_admin_once_and_loads_the_process(db):
 @pytest.mark.parametrize(
     "page",
     ["/admin/", "/admin/accounts/department/", "/admin/accounts/user/", "/admin/processes/process/",
-     "/admin/processes/process/add/", "/admin/auth/group/"],
+     "/admin/processes/process/add/", "/admin/auth/group/", "/admin/accounts/seat/", "/admin/accounts/seat/add/",
+     "/admin/processes/calendaroverride/", "/admin/processes/calendaroverride/add/"],
 )
 def test_an_administrator_manages_departments_staff_roles_and_processes(db, page):
     admin = make_staff("it_admin", Role.ADMIN, is_staff=True)
