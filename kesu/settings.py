@@ -161,4 +161,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"huey": {"propagate": False}},  # the consumer logs through its own handler
 }
