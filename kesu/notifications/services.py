@@ -26,8 +26,14 @@ def notification_text(notification: Notification) -> str:
         NotificationKind.CLOCK_BREACHED: _("Complaint %(number)s: the deadline “%(clock)s” was missed (%(due)s)."),
         NotificationKind.ASSIGNED_TO_YOU: _("Complaint %(number)s was assigned to you."),
     }
-    values = {"number": number, "tier": "", "clock": "", "due": "", **notification.data}
+    values = {"tier": "", "due": "", **notification.data, "number": number, "clock": _clock_label(notification.data)}
     return texts[notification.kind] % values
+
+
+def _clock_label(data: dict) -> str:
+    labels = data.get("clock_label") or {}
+    language = "en" if (translation.get_language() or "").startswith("en") else "zh"
+    return labels.get(language) or data.get("clock", "")
 
 
 def notifications_email_pending(*, batch: int = 200) -> int:

@@ -104,7 +104,7 @@ def complaint_accept_escalation(*, complaint: Complaint, actor, version: int):
 
 def clock_warn(clock_id: int, now: dt.datetime) -> bool:
     """Tell the handler a deadline is near; once per clock, however many workers sweep."""
-    clock = Clock.objects.select_related("complaint").get(pk=clock_id)
+    clock = Clock.objects.select_related("complaint__process").get(pk=clock_id)
     with transaction.atomic():
         claimed = Clock.objects.filter(pk=clock_id, state=ClockState.RUNNING, warned_at=None).update(warned_at=now)
         if claimed:
@@ -140,11 +140,13 @@ def clock_breach(clock_id: int, now: dt.datetime) -> bool:
 
 def _notify_about_clock(clock: Clock, kind: NotificationKind, complaint: Complaint | None = None) -> None:
     complaint = complaint or clock.complaint
+    spec = next((spec for spec in complaint.process.spec.clocks if spec.key == clock.key), None)
     notify(
         users=[complaint.assignee, complaint.escalated_to],
         kind=kind,
         complaint=complaint,
         number=complaint.number,
         clock=clock.key,
+        clock_label=spec.label.model_dump() if spec else {"zh": clock.key, "en": clock.key},
         due=timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
     )
