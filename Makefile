@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test clean
+.PHONY: setup run lint test clean
 
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard kesu/locale/*/LC_MESSAGES/*.po))
 
@@ -22,7 +22,11 @@ run: setup
 	$(BIN)/kesu init --process call_center
 	$(BIN)/kesu run
 
-test: setup
+lint: setup
+	$(BIN)/ruff check kesu
+	$(BIN)/ruff format --check kesu
+
+test: setup lint
 	$(BIN)/pytest
 
 clean:

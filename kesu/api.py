@@ -14,7 +14,6 @@ from kesu.notifications.api import router as notifications_router
 from kesu.processes.api import router as processes_router
 
 
-
 class Utf8JSONRenderer(JSONRenderer):
     """Chinese text as it is, not as \\u escapes."""
 
@@ -66,7 +65,11 @@ def on_not_found(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     if exc.status_code == 400:
-        return _error(request, 400, "malformed", _("The request body is not valid JSON."), [
-            {"field": "body", "message": _("The request body is not valid JSON.")}
-        ])
+        return _error(
+            request,
+            400,
+            "malformed",
+            _("The request body is not valid JSON."),
+            [{"field": "body", "message": _("The request body is not valid JSON.")}],
+        )
     return _error(request, exc.status_code, "error", str(exc))

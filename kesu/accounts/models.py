@@ -49,7 +49,11 @@ class Seat(models.Model):
 
     key = models.SlugField(_("key"), max_length=50)
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.CASCADE, null=True, blank=True,
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         help_text=_("Leave empty for a post that serves every department."),
     )
     primary = models.ForeignKey(User, verbose_name=_("primary owner"), on_delete=models.PROTECT, related_name="+")

@@ -106,4 +106,3 @@ def sync_role_groups(apps=global_apps, **kwargs) -> None:
 def _permission(Permission, code: str):
     app_label, codename = code.split(".")
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-

@@ -60,8 +60,12 @@ def _spec(complaint: Complaint, key: str) -> ClockSpec | None:
 
 def _duration(complaint: Complaint, spec: ClockSpec) -> Duration:
     facts = rule_facts(
-        category=complaint.category, channel=complaint.channel, priority=complaint.priority,
-        subject=complaint.subject, description=complaint.description, fields=complaint.fields,
+        category=complaint.category,
+        channel=complaint.channel,
+        priority=complaint.priority,
+        subject=complaint.subject,
+        description=complaint.description,
+        fields=complaint.fields,
     )
     return spec.duration(finding=complaint.finding, priority=complaint.priority, facts=facts)
 

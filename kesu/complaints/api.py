@@ -177,7 +177,9 @@ def set_involved(request, number: str, payload: InvolvedIn):
 @router.post("/{number}/notes", response={201: EventOut}, summary="Add an internal note")
 def add_note(request, number: str, payload: NoteIn):
     complaint = complaint_for_user(number, request.auth)
-    return Status(201, event_out(services.complaint_add_note(complaint=complaint, actor=request.auth, text=payload.text)))
+    return Status(
+        201, event_out(services.complaint_add_note(complaint=complaint, actor=request.auth, text=payload.text))
+    )
 
 
 @router.post("/{number}/contacts", response={201: EventOut}, summary="Log a contact with the customer")
@@ -198,8 +200,12 @@ def log_contact(request, number: str, payload: ContactIn):
 @router.post("/{number}/priority", response=ComplaintOut, summary="Change the priority by hand")
 def set_priority(request, number: str, payload: PriorityIn):
     return _step(
-        request, number, services.complaint_set_priority,
-        version=payload.version, priority=payload.priority, reason=payload.reason,
+        request,
+        number,
+        services.complaint_set_priority,
+        version=payload.version,
+        priority=payload.priority,
+        reason=payload.reason,
     )
 
 

@@ -32,8 +32,14 @@ _MESSAGES = [
     ("missing", lambda ctx: _("This field is required.")),
     ("extra_forbidden", lambda ctx: _("Unknown field.")),
     ("string_too_long", lambda ctx: _("At most %(max_length)d characters.") % ctx),
-    ("string_too_short", lambda ctx: _("This field may not be blank.") if ctx.get("min_length") == 1
-        else _("At least %(min_length)d characters.") % ctx),
+    (
+        "string_too_short",
+        lambda ctx: (
+            _("This field may not be blank.")
+            if ctx.get("min_length") == 1
+            else _("At least %(min_length)d characters.") % ctx
+        ),
+    ),
     ("too_long", lambda ctx: _("At most %(max_length)d items.") % ctx),
     ("too_short", lambda ctx: _("At least %(min_length)d items.") % ctx),
     ("string_pattern_mismatch", lambda ctx: _("The format is not valid.")),

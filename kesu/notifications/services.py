@@ -44,9 +44,7 @@ def notifications_email_pending(*, batch: int = 200) -> int:
     pending = Notification.objects.filter(emailed_at=None).exclude(user__email="")
     for notification in pending.select_related("user")[:batch]:
         with transaction.atomic():
-            claimed = Notification.objects.filter(pk=notification.pk, emailed_at=None).update(
-                emailed_at=timezone.now()
-            )
+            claimed = Notification.objects.filter(pk=notification.pk, emailed_at=None).update(emailed_at=timezone.now())
             if not claimed:
                 continue
             with translation.override(settings.LANGUAGE_CODE):

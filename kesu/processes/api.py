@@ -23,7 +23,9 @@ def list_processes(request):
     return list(newest.values())
 
 
-@router.get("/{name}", response=ProcessOut, summary="The current version of one process, with its categories and fields")
+@router.get(
+    "/{name}", response=ProcessOut, summary="The current version of one process, with its categories and fields"
+)
 def get_process(request, name: str):
     process = Process.objects.current(name)
     if process is None:

@@ -204,8 +204,12 @@ class CalendarSpec(Strict):
         )
         extra = {"timezone": timezone} if timezone else {}
         return BusinessCalendar(
-            country=self.country, hours=periods, always_open=self.always_open,
-            days_off=frozenset(days_off), working_days=frozenset(working_days), **extra,
+            country=self.country,
+            hours=periods,
+            always_open=self.always_open,
+            days_off=frozenset(days_off),
+            working_days=frozenset(working_days),
+            **extra,
         )
 
 
@@ -353,7 +357,9 @@ class TierSpec(Strict):
     level: int = Field(ge=1)
     label: Label
     roles: list[Role] = Field(min_length=1)
-    seat: str | None = Field(default=None, pattern=KEY_PATTERN, description="A named post with a primary and a backup owner.")
+    seat: str | None = Field(
+        default=None, pattern=KEY_PATTERN, description="A named post with a primary and a backup owner."
+    )
 
 
 class EscalationCause(str, Enum):

@@ -2,7 +2,6 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -6,30 +6,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='is_away',
-            field=models.BooleanField(default=False, help_text='While away, the backup owner of their posts gets the work.', verbose_name='away'),
+            model_name="user",
+            name="is_away",
+            field=models.BooleanField(
+                default=False,
+                help_text="While away, the backup owner of their posts gets the work.",
+                verbose_name="away",
+            ),
         ),
         migrations.CreateModel(
-            name='Seat',
+            name="Seat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(verbose_name='key')),
-                ('backup', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='backup owner')),
-                ('department', models.ForeignKey(blank=True, help_text='Leave empty for a post that serves every department.', null=True, on_delete=django.db.models.deletion.CASCADE, to='accounts.department', verbose_name='department')),
-                ('primary', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='primary owner')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.SlugField(verbose_name="key")),
+                (
+                    "backup",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="backup owner",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for a post that serves every department.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="accounts.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "primary",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="primary owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'post',
-                'verbose_name_plural': 'posts',
-                'constraints': [models.UniqueConstraint(fields=('key', 'department'), name='seat_unique_per_department')],
+                "verbose_name": "post",
+                "verbose_name_plural": "posts",
+                "constraints": [
+                    models.UniqueConstraint(fields=("key", "department"), name="seat_unique_per_department")
+                ],
             },
         ),
     ]

@@ -67,8 +67,12 @@ def gm_post(db, staff, call_center):
 
     data = yaml.safe_load((LIBRARY / "call_center.yaml").read_text(encoding="utf-8"))
     data["version"] = 2
-    data["tiers"][1] = {"level": 2, "label": {"zh": "总经理办公室", "en": "GM office"}, "roles": ["general_manager"],
-                        "seat": "gm_office"}
+    data["tiers"][1] = {
+        "level": 2,
+        "label": {"zh": "总经理办公室", "en": "GM office"},
+        "roles": ["general_manager"],
+        "seat": "gm_office",
+    }
     process_load(document=process_parse(yaml.safe_dump(data, allow_unicode=True)))
     primary = make_staff("gm", Role.GENERAL_MANAGER)
     backup = make_staff("deputy_gm", Role.GENERAL_MANAGER)
@@ -106,13 +110,15 @@ def test_routing_assigns_new_complaints_to_the_post_holder(db, staff, department
             channels=["phone"],
             findings={"valid": {"label": label, "valid": True}},
             categories=[{"key": "delivery", "label": label, "findings": ["valid"]}],
-            routing=[{"when": {"keywords": ["配送"]}, "department": "logistics", "seat": "delivery_desk"},
-                     {"department": "service"}],
+            routing=[
+                {"when": {"keywords": ["配送"]}, "department": "logistics", "seat": "delivery_desk"},
+                {"department": "service"},
+            ],
         ),
         make_default=True,
     )
     Seat.objects.create(key="delivery_desk", department=departments["logistics"], primary=staff["colleague"])
-    from kesu.conftest import Api, PHONE_INTAKE
+    from kesu.conftest import PHONE_INTAKE, Api
 
     agent = Api(user=staff["agent"])
     routed = agent.post("/complaints", {**PHONE_INTAKE, "category": "delivery", "description": "配送延误"}).json()

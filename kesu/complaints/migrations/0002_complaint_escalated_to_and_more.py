@@ -6,43 +6,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_user_is_away_seat'),
-        ('complaints', '0001_initial'),
-        ('customers', '0001_initial'),
-        ('processes', '0002_calendaroverride'),
+        ("accounts", "0002_user_is_away_seat"),
+        ("complaints", "0001_initial"),
+        ("customers", "0001_initial"),
+        ("processes", "0002_calendaroverride"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='complaint',
-            name='escalated_to',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='escalated_complaints', to=settings.AUTH_USER_MODEL, verbose_name='escalated to'),
+            model_name="complaint",
+            name="escalated_to",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="escalated_complaints",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="escalated to",
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='escalation_accepted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='escalation accepted at'),
+            model_name="complaint",
+            name="escalation_accepted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="escalation accepted at"),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='tier',
-            field=models.PositiveSmallIntegerField(default=1, verbose_name='escalation tier'),
+            model_name="complaint",
+            name="tier",
+            field=models.PositiveSmallIntegerField(default=1, verbose_name="escalation tier"),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='waiting_for_customer',
-            field=models.BooleanField(default=False, verbose_name='waiting for the customer'),
+            model_name="complaint",
+            name="waiting_for_customer",
+            field=models.BooleanField(default=False, verbose_name="waiting for the customer"),
         ),
         migrations.AlterField(
-            model_name='event',
-            name='kind',
-            field=models.CharField(choices=[('received', 'Received'), ('assigned', 'Assigned'), ('investigation_started', 'Investigation started'), ('finding_recorded', 'Finding recorded'), ('plan_proposed', 'Plan proposed'), ('plan_approved', 'Plan approved'), ('plan_rejected', 'Plan rejected'), ('resolved', 'Resolved'), ('put_pending', 'Put on pending'), ('resumed', 'Resumed'), ('closed', 'Closed'), ('reopened', 'Reopened'), ('note', 'Internal note'), ('contact', 'Customer contact'), ('involved_changed', 'Staff involved changed'), ('priority_changed', 'Priority changed'), ('waiting_for_customer', 'Waiting for the customer'), ('customer_replied', 'The customer replied'), ('clock_breached', 'Deadline missed'), ('escalation_requested', 'Escalation requested'), ('escalated', 'Escalated'), ('escalation_accepted', 'Escalation accepted')], max_length=30, verbose_name='kind'),
+            model_name="event",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("received", "Received"),
+                    ("assigned", "Assigned"),
+                    ("investigation_started", "Investigation started"),
+                    ("finding_recorded", "Finding recorded"),
+                    ("plan_proposed", "Plan proposed"),
+                    ("plan_approved", "Plan approved"),
+                    ("plan_rejected", "Plan rejected"),
+                    ("resolved", "Resolved"),
+                    ("put_pending", "Put on pending"),
+                    ("resumed", "Resumed"),
+                    ("closed", "Closed"),
+                    ("reopened", "Reopened"),
+                    ("note", "Internal note"),
+                    ("contact", "Customer contact"),
+                    ("involved_changed", "Staff involved changed"),
+                    ("priority_changed", "Priority changed"),
+                    ("waiting_for_customer", "Waiting for the customer"),
+                    ("customer_replied", "The customer replied"),
+                    ("clock_breached", "Deadline missed"),
+                    ("escalation_requested", "Escalation requested"),
+                    ("escalated", "Escalated"),
+                    ("escalation_accepted", "Escalation accepted"),
+                ],
+                max_length=30,
+                verbose_name="kind",
+            ),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['escalated_to', 'status'], name='complaint_escalated_to'),
+            model_name="complaint",
+            index=models.Index(fields=["escalated_to", "status"], name="complaint_escalated_to"),
         ),
     ]

@@ -6,7 +6,6 @@ from kesu.clocks.services import clocks_on_event
 from kesu.complaints.models import Complaint, Event, EventKind, Status
 from kesu.lib.errors import FieldError, InvalidTransition, StaleVersion
 
-
 OPEN_STATUSES = frozenset(
     {Status.NEW, Status.ASSIGNED, Status.INVESTIGATING, Status.AWAITING_APPROVAL, Status.RESOLVING, Status.PENDING}
 )

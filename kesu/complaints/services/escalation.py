@@ -65,7 +65,13 @@ def escalate(complaint: Complaint, *, cause: EscalationCause, actor=None, reason
             "notified": [person.username for person in people],
         },
     )
-    notify(users=people, kind=NotificationKind.ESCALATED_TO_YOU, complaint=complaint, number=complaint.number, tier=tier.level)
+    notify(
+        users=people,
+        kind=NotificationKind.ESCALATED_TO_YOU,
+        complaint=complaint,
+        number=complaint.number,
+        tier=tier.level,
+    )
     return event
 
 
@@ -97,8 +103,13 @@ def complaint_accept_escalation(*, complaint: Complaint, actor, version: int):
     if actor != complaint.escalated_to and not actor.groups.filter(name__in=tier.roles).exists():
         raise NotAllowed(_("Only the people of the tier it went to may accept it."))
     complaint.escalation_accepted_at = timezone.now()
-    record(complaint, actor=actor, kind=EventKind.ESCALATION_ACCEPTED, from_status=complaint.status,
-           data={"tier": complaint.tier})
+    record(
+        complaint,
+        actor=actor,
+        kind=EventKind.ESCALATION_ACCEPTED,
+        from_status=complaint.status,
+        data={"tier": complaint.tier},
+    )
     return complaint
 
 
@@ -127,7 +138,9 @@ def clock_breach(clock_id: int, now: dt.datetime) -> bool:
         clock = Clock.objects.get(pk=clock_id)
         spec = next(spec for spec in complaint.process.spec.clocks if spec.key == clock.key)
         Event.objects.create(
-            complaint=complaint, kind=EventKind.CLOCK_BREACHED, at=now,
+            complaint=complaint,
+            kind=EventKind.CLOCK_BREACHED,
+            at=now,
             data={"clock": clock.key, "due_at": clock.due_at.isoformat(), "limit": clock.limit},
         )
         if BreachAction.NOTIFY in spec.on_breach:

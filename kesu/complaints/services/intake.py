@@ -79,8 +79,12 @@ def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey 
     _not_in_future(intake.incident_at, "incident_at")
 
     facts = rule_facts(
-        category=category.key, channel=channel, priority=intake.priority or category.default_priority,
-        subject=intake.subject, description=intake.description, fields=values,
+        category=category.key,
+        channel=channel,
+        priority=intake.priority or category.default_priority,
+        subject=intake.subject,
+        description=intake.description,
+        fields=values,
     )
     priority = intake.priority or priority_by_rules(process.spec, facts, category.default_priority)
     facts["priority"] = priority
@@ -130,8 +134,11 @@ def _assign_by_rule(complaint: Complaint, handler) -> None:
         actor=None,
         kind=EventKind.ASSIGNED,
         from_status=Status.NEW,
-        data={"assignee": handler.username, "department": complaint.department.code if complaint.department else None,
-              "by_rule": True},
+        data={
+            "assignee": handler.username,
+            "department": complaint.department.code if complaint.department else None,
+            "by_rule": True,
+        },
     )
     notify(users=[handler], kind=NotificationKind.ASSIGNED_TO_YOU, complaint=complaint, number=complaint.number)
 

@@ -11,16 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.models import Department
+from kesu.clocks.services import clocks_trigger
 from kesu.complaints.models import Complaint, Event, EventKind, Plan, PlanStatus, Status
 from kesu.complaints.remedies import clean_remedies
 from kesu.complaints.rules import require_handler, require_may_handle, require_not_involved, require_permission
-from kesu.clocks.services import clocks_trigger
 from kesu.complaints.services.common import OPEN_STATUSES, locked, record, require_status, required_text
 from kesu.lib.errors import DomainError, FieldError
 from kesu.notifications.models import NotificationKind
 from kesu.notifications.services import notify
 from kesu.processes.document import FindingNeed, Trigger
-
 
 
 @transaction.atomic
@@ -72,9 +71,10 @@ def complaint_record_finding(
     complaint, before = _handler_step(complaint, actor, version, {Status.INVESTIGATING})
     category = complaint.process.spec.category(complaint.category)
     if finding not in category.findings:
-        raise FieldError("finding", _("Choose one of the findings of this category: %(keys)s.") % {
-            "keys": ", ".join(category.findings)
-        })
+        raise FieldError(
+            "finding",
+            _("Choose one of the findings of this category: %(keys)s.") % {"keys": ", ".join(category.findings)},
+        )
     complaint.finding = finding
     complaint.finding_note = note
     complaint.responsible_department = responsible_department
@@ -146,7 +146,11 @@ def complaint_approve_plan(*, complaint: Complaint, actor, version: int, note: s
     _decide(plan, actor, PlanStatus.APPROVED, note)
     complaint.status = Status.RESOLVING
     record(
-        complaint, actor=actor, kind=EventKind.PLAN_APPROVED, from_status=Status.AWAITING_APPROVAL, text=note,
+        complaint,
+        actor=actor,
+        kind=EventKind.PLAN_APPROVED,
+        from_status=Status.AWAITING_APPROVAL,
+        text=note,
         data={"plan": plan.pk},
     )
     return complaint
@@ -160,7 +164,11 @@ def complaint_reject_plan(*, complaint: Complaint, actor, version: int, reason: 
     _decide(plan, actor, PlanStatus.REJECTED, reason)
     complaint.status = Status.INVESTIGATING
     record(
-        complaint, actor=actor, kind=EventKind.PLAN_REJECTED, from_status=Status.AWAITING_APPROVAL, text=reason,
+        complaint,
+        actor=actor,
+        kind=EventKind.PLAN_REJECTED,
+        from_status=Status.AWAITING_APPROVAL,
+        text=reason,
         data={"plan": plan.pk},
     )
     return complaint
@@ -172,7 +180,11 @@ def _require_finding_needs(complaint: Complaint) -> None:
     finding_event = complaint.events.filter(kind=EventKind.FINDING_RECORDED).order_by("-id").first()
     contacts_since = complaint.events.filter(kind=EventKind.CONTACT, id__gt=finding_event.id)
     for need, purpose, message in (
-        (FindingNeed.EXPLANATION_CONTACT, "explanation", _("Log the contact in which the finding was explained to the customer.")),
+        (
+            FindingNeed.EXPLANATION_CONTACT,
+            "explanation",
+            _("Log the contact in which the finding was explained to the customer."),
+        ),
         (FindingNeed.APOLOGY_CONTACT, "apology", _("Log the contact in which the customer received an apology.")),
     ):
         if need in needs and not contacts_since.filter(data__purpose=purpose).exists():
@@ -207,7 +219,11 @@ def complaint_put_pending(*, complaint: Complaint, actor, version: int, agreed_d
     complaint.pending_reason = required_text(reason, "reason")
     complaint.status = Status.PENDING
     record(
-        complaint, actor=actor, kind=EventKind.PUT_PENDING, from_status=before, text=complaint.pending_reason,
+        complaint,
+        actor=actor,
+        kind=EventKind.PUT_PENDING,
+        from_status=before,
+        text=complaint.pending_reason,
         data={"agreed_date": agreed_date.isoformat()},
     )
     return complaint
@@ -265,7 +281,10 @@ def complaint_set_involved(*, complaint: Complaint, actor, version: int, staff: 
         raise FieldError("staff", _("Ask another handler or a supervisor to name you as involved."))
     complaint.involved_staff.set(staff)
     record(
-        complaint, actor=actor, kind=EventKind.INVOLVED_CHANGED, from_status=before,
+        complaint,
+        actor=actor,
+        kind=EventKind.INVOLVED_CHANGED,
+        from_status=before,
         data={"staff": sorted(person.username for person in staff)},
     )
     return complaint
@@ -277,9 +296,7 @@ def complaint_set_involved(*, complaint: Complaint, actor, version: int, staff: 
 
 def complaint_add_note(*, complaint: Complaint, actor, text: str) -> Event:
     """An internal note; anyone who may see the complaint may write one (those involved too: their account)."""
-    return Event.objects.create(
-        complaint=complaint, kind=EventKind.NOTE, actor=actor, text=required_text(text, "text")
-    )
+    return Event.objects.create(complaint=complaint, kind=EventKind.NOTE, actor=actor, text=required_text(text, "text"))
 
 
 def complaint_log_contact(
@@ -311,8 +328,12 @@ def complaint_set_priority(*, complaint: Complaint, actor, version: int, priorit
     complaint, before = _handler_step(complaint, actor, version, OPEN_STATUSES)
     previous, complaint.priority = complaint.priority, priority
     record(
-        complaint, actor=actor, kind=EventKind.PRIORITY_CHANGED, from_status=before,
-        text=required_text(reason, "reason"), data={"from": previous, "to": priority},
+        complaint,
+        actor=actor,
+        kind=EventKind.PRIORITY_CHANGED,
+        from_status=before,
+        text=required_text(reason, "reason"),
+        data={"from": previous, "to": priority},
     )
     return complaint
 
@@ -326,8 +347,13 @@ def complaint_wait_for_customer(*, complaint: Complaint, actor, version: int, re
     if complaint.waiting_for_customer:
         raise DomainError(_("The case is already waiting for the customer."), code="already_waiting")
     complaint.waiting_for_customer = True
-    record(complaint, actor=actor, kind=EventKind.WAITING_FOR_CUSTOMER, from_status=before,
-           text=required_text(reason, "reason"))
+    record(
+        complaint,
+        actor=actor,
+        kind=EventKind.WAITING_FOR_CUSTOMER,
+        from_status=before,
+        text=required_text(reason, "reason"),
+    )
     return complaint
 
 

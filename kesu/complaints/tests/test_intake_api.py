@@ -2,12 +2,11 @@ import json
 
 import pytest
 
-from kesu.processes.document import ProcessDocument
-from kesu.processes.services import process_load
-
-from kesu.complaints.models import Complaint, Event
+from kesu.complaints.models import Complaint
 from kesu.conftest import Api
 from kesu.customers.models import Customer
+from kesu.processes.document import ProcessDocument
+from kesu.processes.services import process_load
 
 
 @pytest.fixture
@@ -133,7 +132,9 @@ def test_a_malformed_body_gets_a_4xx_not_a_500(as_, body):
     assert response.json()["detail"]
 
 
-def test_a_channel_integration_may_take_in_complaints_of_its_own_channel_only(web_portal_process, web_portal_key, intake):
+def test_a_channel_integration_may_take_in_complaints_of_its_own_channel_only(
+    web_portal_process, web_portal_key, intake
+):
     portal = Api(api_key=web_portal_key)
     intake.update(process="portal", category="delivery")
 
@@ -199,7 +200,8 @@ def test_an_amount_with_too_many_decimals_is_named(as_, intake):
     number = as_("agent").post("/complaints", intake).json()["number"]
 
     response = as_("agent", language="en").post(
-        f"/complaints/{number}/plan", {"version": 1, "summary": "x", "remedies": [{"kind": "refund", "amount": "1.234"}]}
+        f"/complaints/{number}/plan",
+        {"version": 1, "summary": "x", "remedies": [{"kind": "refund", "amount": "1.234"}]},
     )
 
     assert response.status_code == 422

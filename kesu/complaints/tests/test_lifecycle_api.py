@@ -45,7 +45,13 @@ def test_a_valid_service_complaint_runs_from_intake_to_closure(as_, received):
     closed = step(follow_up, received, "close", note="回访满意")
     assert closed["status"]["key"] == "closed"
     assert kinds(handler, received) == [
-        "received", "assigned", "investigation_started", "finding_recorded", "contact", "resolved", "closed",
+        "received",
+        "assigned",
+        "investigation_started",
+        "finding_recorded",
+        "contact",
+        "resolved",
+        "closed",
     ]
 
 
@@ -101,7 +107,9 @@ def test_a_rejected_plan_goes_back_to_the_handler_with_the_reason(as_, investiga
     assert rejected["plan"]["status"]["key"] == "rejected"
     assert rejected["plan"]["decision_note"] == "金额过高，先致歉"
 
-    again = step(handler, investigating, "plan", summary="致歉并赠送优惠券", remedies=[{"kind": "coupon", "amount": 50}])
+    again = step(
+        handler, investigating, "plan", summary="致歉并赠送优惠券", remedies=[{"kind": "coupon", "amount": 50}]
+    )
     assert again["plan"]["status"]["key"] == "proposed"
     assert again["plan"]["remedies"] == [{"kind": "coupon", "note": "", "amount": "50.00"}]
 

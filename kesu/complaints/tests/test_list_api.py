@@ -82,8 +82,12 @@ def test_the_list_pages(as_, complaints):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"page_size": 1000}, "page_size"), ({"page": 0}, "page"), ({"status": "lost"}, "status.0"),
-     ({"received_from": "soon"}, "received_from")],
+    [
+        ({"page_size": 1000}, "page_size"),
+        ({"page": 0}, "page"),
+        ({"status": "lost"}, "status.0"),
+        ({"received_from": "soon"}, "received_from"),
+    ],
 )
 def test_bad_filters_are_named(as_, complaints, params, field):
     response = as_("supervisor").get("/complaints", params)

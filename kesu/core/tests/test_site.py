@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from kesu.accounts.models import User
-from kesu.conftest import make_staff
 from kesu.accounts.roles import Role
+from kesu.conftest import make_staff
 from kesu.processes.models import Process
 
 
@@ -41,9 +41,18 @@ def test_init_creates_the_admin_once_and_loads_the_process(db):
 
 @pytest.mark.parametrize(
     "page",
-    ["/admin/", "/admin/accounts/department/", "/admin/accounts/user/", "/admin/processes/process/",
-     "/admin/processes/process/add/", "/admin/auth/group/", "/admin/accounts/seat/", "/admin/accounts/seat/add/",
-     "/admin/processes/calendaroverride/", "/admin/processes/calendaroverride/add/"],
+    [
+        "/admin/",
+        "/admin/accounts/department/",
+        "/admin/accounts/user/",
+        "/admin/processes/process/",
+        "/admin/processes/process/add/",
+        "/admin/auth/group/",
+        "/admin/accounts/seat/",
+        "/admin/accounts/seat/add/",
+        "/admin/processes/calendaroverride/",
+        "/admin/processes/calendaroverride/add/",
+    ],
 )
 def test_an_administrator_manages_departments_staff_roles_and_processes(db, page):
     admin = make_staff("it_admin", Role.ADMIN, is_staff=True)

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,39 +14,79 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='name')),
-                ('gender', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('unknown', 'Unknown')], default='unknown', max_length=10, verbose_name='gender')),
-                ('age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='age')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='region')),
-                ('phone', models.CharField(blank=True, help_text='E.164, e.g. +8613812345678', max_length=20, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('member_number', models.CharField(blank=True, max_length=50, verbose_name='member number')),
-                ('customer_class', models.CharField(blank=True, choices=[('A', 'A'), ('B', 'B'), ('C', 'C'), ('D', 'D')], max_length=1, verbose_name='customer class')),
-                ('details', models.JSONField(blank=True, default=dict, verbose_name='other details')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="name")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("female", "Female"), ("male", "Male"), ("unknown", "Unknown")],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="gender",
+                    ),
+                ),
+                ("age", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="age")),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="region")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, help_text="E.164, e.g. +8613812345678", max_length=20, verbose_name="phone"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("member_number", models.CharField(blank=True, max_length=50, verbose_name="member number")),
+                (
+                    "customer_class",
+                    models.CharField(
+                        blank=True,
+                        choices=[("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")],
+                        max_length=1,
+                        verbose_name="customer class",
+                    ),
+                ),
+                ("details", models.JSONField(blank=True, default=dict, verbose_name="other details")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'customer',
-                'verbose_name_plural': 'customers',
-                'indexes': [models.Index(fields=['email'], name='customers_c_email_4fdeb3_idx'), models.Index(fields=['member_number'], name='customers_c_member__b25deb_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('phone', ''), _negated=True), fields=('phone',), name='customer_unique_phone')],
+                "verbose_name": "customer",
+                "verbose_name_plural": "customers",
+                "indexes": [
+                    models.Index(fields=["email"], name="customers_c_email_4fdeb3_idx"),
+                    models.Index(fields=["member_number"], name="customers_c_member__b25deb_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("phone", ""), _negated=True),
+                        fields=("phone",),
+                        name="customer_unique_phone",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PersonalDataAccess',
+            name="PersonalDataAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(max_length=100)),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='accesses', to='customers.customer')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("purpose", models.CharField(max_length=100)),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="accesses", to="customers.customer"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'personal data access',
-                'verbose_name_plural': 'personal data accesses',
+                "verbose_name": "personal data access",
+                "verbose_name_plural": "personal data accesses",
             },
         ),
     ]

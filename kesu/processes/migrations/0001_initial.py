@@ -4,28 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Process',
+            name="Process",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('label', models.CharField(max_length=200, verbose_name='label')),
-                ('document', models.JSONField(verbose_name='document')),
-                ('is_default', models.BooleanField(default=False, help_text='Used when an intake does not name a process.', verbose_name='default for intake')),
-                ('loaded_at', models.DateTimeField(auto_now_add=True, verbose_name='loaded at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                ("label", models.CharField(max_length=200, verbose_name="label")),
+                ("document", models.JSONField(verbose_name="document")),
+                (
+                    "is_default",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Used when an intake does not name a process.",
+                        verbose_name="default for intake",
+                    ),
+                ),
+                ("loaded_at", models.DateTimeField(auto_now_add=True, verbose_name="loaded at")),
             ],
             options={
-                'verbose_name': 'process',
-                'verbose_name_plural': 'processes',
-                'constraints': [models.UniqueConstraint(fields=('name', 'version'), name='process_unique_version')],
+                "verbose_name": "process",
+                "verbose_name_plural": "processes",
+                "constraints": [models.UniqueConstraint(fields=("name", "version"), name="process_unique_version")],
             },
         ),
     ]

@@ -4,24 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('processes', '0001_initial'),
+        ("processes", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarOverride',
+            name="CalendarOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True, verbose_name='day')),
-                ('is_working_day', models.BooleanField(help_text='Ticked: worked; unticked: a day off.', verbose_name='working day')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(unique=True, verbose_name="day")),
+                (
+                    "is_working_day",
+                    models.BooleanField(help_text="Ticked: worked; unticked: a day off.", verbose_name="working day"),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
             ],
             options={
-                'verbose_name': 'calendar override',
-                'verbose_name_plural': 'calendar overrides',
-                'ordering': ['day'],
+                "verbose_name": "calendar override",
+                "verbose_name_plural": "calendar overrides",
+                "ordering": ["day"],
             },
         ),
     ]

@@ -24,12 +24,16 @@ def due(calendar, start, text):
 
 
 class TestChinaCalendar2026:
-    @pytest.mark.parametrize("day", [dt.date(2026, 2, 14), dt.date(2026, 2, 28), dt.date(2026, 9, 20), dt.date(2026, 10, 10)])
+    @pytest.mark.parametrize(
+        "day", [dt.date(2026, 2, 14), dt.date(2026, 2, 28), dt.date(2026, 9, 20), dt.date(2026, 10, 10)]
+    )
     def test_the_make_up_weekends_are_working_days(self, day):
         assert day.weekday() >= 5
         assert OFFICE.is_working_day(day)
 
-    @pytest.mark.parametrize("day", [dt.date(2026, 2, 16 + n) for n in range(8)] + [dt.date(2026, 10, n) for n in range(1, 8)])
+    @pytest.mark.parametrize(
+        "day", [dt.date(2026, 2, 16 + n) for n in range(8)] + [dt.date(2026, 10, n) for n in range(1, 8)]
+    )
     def test_the_spring_festival_and_national_day_weeks_are_off(self, day):
         assert not OFFICE.is_working_day(day)
 
@@ -83,7 +87,9 @@ class TestDurations:
             Duration.parse(text)
 
     def test_working_time_between_two_moments(self):
-        assert OFFICE.working_time_between(at(2026, 9, 30, 16), at(2026, 10, 10, 16)) == dt.timedelta(hours=22, minutes=30)
+        assert OFFICE.working_time_between(at(2026, 9, 30, 16), at(2026, 10, 10, 16)) == dt.timedelta(
+            hours=22, minutes=30
+        )
 
 
 moments = st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 6, 30)).map(

@@ -45,9 +45,10 @@ def test_a_new_version_leaves_complaints_under_the_old_one_alone(as_, intake):
     step(as_("agent"), number, "assign", assignee="handler")
     step(as_("handler"), number, "start-investigation")
     step(as_("handler"), number, "finding", finding="valid")
-    as_("handler").post(f"/complaints/{number}/contacts", {
-        "channel": "phone", "direction": "outbound", "purpose": "apology", "summary": "致歉"
-    })
+    as_("handler").post(
+        f"/complaints/{number}/contacts",
+        {"channel": "phone", "direction": "outbound", "purpose": "apology", "summary": "致歉"},
+    )
 
     assert newer["process"] == {"name": "call_center", "version": 2}
     assert step(as_("handler"), number, "resolve", resolution="已致歉")["status"]["key"] == "resolved"

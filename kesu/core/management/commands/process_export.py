@@ -5,7 +5,7 @@ from kesu.processes.services import process_export
 
 
 class Command(BaseCommand):
-    help = "Print a process as YAML (the current version unless --process-version): edit it and load it with process_import."
+    help = "Print a process as YAML (the newest version unless --process-version), to edit and load again."
 
     def add_arguments(self, parser):
         parser.add_argument("name")
