@@ -3,6 +3,7 @@
 import json
 
 import pytest
+import time_machine
 from django.test import Client
 
 from kesu.accounts.models import ApiToken, Department, IntegrationKey, User
@@ -48,6 +49,24 @@ def make_staff(username: str, *roles: Role, department: Department | None = None
 
     user.groups.set(Group.objects.filter(name__in=roles))
     return user
+
+
+@pytest.fixture
+def travel():
+    """`travel(moment)`: from then on the time is `moment` and stands still, for everything
+    (services, event times, defaults), so steps after the intake can be checked on real dates."""
+    traveller = None
+
+    def to(moment):
+        nonlocal traveller
+        if traveller is not None:
+            traveller.stop()
+        traveller = time_machine.travel(moment, tick=False)
+        traveller.start()
+
+    yield to
+    if traveller is not None:
+        traveller.stop()
 
 
 @pytest.fixture

@@ -69,10 +69,11 @@ class Seat(models.Model):
     def __str__(self) -> str:
         return self.key
 
-    def holder(self) -> User | None:
-        """Who does the post's work now: the primary owner, or the backup while the primary is away."""
+    def holder(self, *, excluding=()) -> User | None:
+        """Who does the post's work now: the primary owner, or the backup while the primary is away
+        (or is one of `excluding`, e.g. the staff a complaint is about)."""
         for person in (self.primary, self.backup):
-            if person is not None and person.is_active and not person.is_away:
+            if person is not None and person.is_active and not person.is_away and person.pk not in excluding:
                 return person
         return None
 

@@ -1,7 +1,6 @@
 """Clocks of the call-centre process (seed 000) on real dates, through the API and the sweep."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -10,19 +9,9 @@ from kesu.clocks.models import Clock
 from kesu.clocks.services import clocks_pause, clocks_resume
 from kesu.clocks.sweep import clocks_sweep
 from kesu.complaints.models import Complaint
-from kesu.complaints.tests.helpers import contact, step
+from kesu.complaints.tests.helpers import at, clocks, contact, due, step
 from kesu.notifications.models import Notification
 from kesu.processes.document import PauseReason
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=SHANGHAI)
-
-
-def clocks(api, number) -> dict:
-    return {clock["key"]: clock for clock in api.get(f"/complaints/{number}").json()["clocks"]}
 
 
 @pytest.fixture
@@ -33,10 +22,6 @@ def before_national_day(as_, intake):
     step(as_("agent"), number, "assign", assignee="handler")
     step(as_("handler"), number, "start-investigation")
     return number
-
-
-def due(clock) -> dt.datetime:
-    return dt.datetime.fromisoformat(clock["due_at"]).astimezone(SHANGHAI)
 
 
 def test_until_the_finding_is_known_the_longest_limit_applies(as_, before_national_day):

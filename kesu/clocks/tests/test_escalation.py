@@ -127,3 +127,13 @@ def test_routing_assigns_new_complaints_to_the_post_holder(db, staff, department
     assert (routed["status"]["key"], routed["assignee"]["username"]) == ("assigned", "colleague")
     assert routed["department"]["code"] == "logistics"
     assert (other["status"]["key"], other["assignee"], other["department"]["code"]) == ("new", None, "service")
+
+
+def test_a_post_holder_involved_in_the_complaint_is_passed_over_for_the_backup(as_, intake, gm_post):
+    number = as_("agent").post("/complaints", intake).json()["number"]
+    step(as_("agent"), number, "assign", assignee="handler")
+    as_("handler").put(f"/complaints/{number}/involved", {"version": 2, "staff": ["gm"]})
+
+    escalated = step(as_("handler"), number, "escalate", reason="总经理本人被投诉")
+
+    assert escalated["escalated_to"]["username"] == "deputy_gm"

@@ -18,24 +18,25 @@ from kesu.notifications.services import notify
 from kesu.processes.document import BreachAction, EscalationCause, TierSpec
 
 
-def seat_holder(key: str, department_id: int | None) -> User | None:
+def seat_holder(key: str, department_id: int | None, *, excluding=()) -> User | None:
     """The person doing the post's work for this department (or for all departments)."""
     seats = Seat.objects.select_related("primary", "backup").filter(key=key)
     seat = seats.filter(department_id=department_id).first() or seats.filter(department=None).first()
-    return seat.holder() if seat else None
+    return seat.holder(excluding=excluding) if seat else None
 
 
 def tier_people(complaint: Complaint, tier: TierSpec) -> tuple[User | None, list[User]]:
     """Who takes the complaint at `tier`: the post's holder if the tier names a post, else everyone
-    present with one of its roles in the complaint's department (everyone with the role if none)."""
+    present with one of its roles in the complaint's department (everyone with the role if none).
+    Staff involved in the complaint (当事人) are passed over."""
+    involved = set(complaint.involved_staff.values_list("pk", flat=True))
     if tier.seat:
-        holder = seat_holder(tier.seat, complaint.department_id)
+        holder = seat_holder(tier.seat, complaint.department_id, excluding=involved)
         if holder:
             return holder, [holder]
     people = User.objects.filter(is_active=True, is_away=False, groups__name__in=tier.roles)
     if complaint.department_id and people.filter(department_id=complaint.department_id).exists():
         people = people.filter(department_id=complaint.department_id)
-    involved = complaint.involved_staff.values("pk")
     return None, list(people.exclude(pk__in=involved).distinct().order_by("pk")[:50])
 
 

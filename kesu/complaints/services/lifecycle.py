@@ -16,10 +16,11 @@ from kesu.complaints.models import Complaint, Event, EventKind, Plan, PlanStatus
 from kesu.complaints.remedies import clean_remedies
 from kesu.complaints.rules import require_handler, require_may_handle, require_not_involved, require_permission
 from kesu.complaints.services.common import OPEN_STATUSES, locked, record, require_status, required_text
+from kesu.complaints.services.escalation import escalate
 from kesu.lib.errors import DomainError, FieldError
 from kesu.notifications.models import NotificationKind
 from kesu.notifications.services import notify
-from kesu.processes.document import FindingNeed, Trigger
+from kesu.processes.document import EscalationCause, FindingNeed, Trigger
 
 
 @transaction.atomic
@@ -256,7 +257,8 @@ def complaint_close(*, complaint: Complaint, actor, version: int, note: str = ""
 
 @transaction.atomic
 def complaint_reopen(*, complaint: Complaint, actor, version: int, reason: str):
-    """The customer is not satisfied: the case goes back to investigation with its handler."""
+    """The customer is not satisfied: the case goes back to investigation with its handler, and up
+    one tier where the process escalates on a dissatisfied customer."""
     complaint = locked(complaint, version)
     require_permission(actor, "reopen_complaint")
     require_not_involved(actor, complaint)
@@ -268,6 +270,8 @@ def complaint_reopen(*, complaint: Complaint, actor, version: int, reason: str):
     complaint.resolved_at = None
     complaint.closed_at = None
     record(complaint, actor=actor, kind=EventKind.REOPENED, from_status=before, text=reason)
+    if EscalationCause.CUSTOMER_DISSATISFIED in complaint.process.spec.escalate_on:
+        escalate(complaint, cause=EscalationCause.CUSTOMER_DISSATISFIED, actor=actor, reason=reason)
     return complaint
 
 

@@ -1,5 +1,8 @@
 """Steps of the lifecycle as one-liners, so a scenario reads like the process."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from kesu.conftest import Api
 
 
@@ -21,3 +24,20 @@ def contact(api: Api, number: str, purpose: str, summary: str = "电话沟通", 
     response = api.post(f"/complaints/{number}/contacts", body)
     assert response.status_code == expect, response.content.decode()
     return response.json()
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args) -> dt.datetime:
+    """A moment in China's time zone: at(2026, 9, 30, 16)."""
+    return dt.datetime(*args, tzinfo=SHANGHAI)
+
+
+def clocks(api: Api, number: str) -> dict:
+    """The complaint's clocks by key, as the API shows them."""
+    return {clock["key"]: clock for clock in api.get(f"/complaints/{number}").json()["clocks"]}
+
+
+def due(clock: dict) -> dt.datetime:
+    return dt.datetime.fromisoformat(clock["due_at"]).astimezone(SHANGHAI)

@@ -147,6 +147,10 @@ def test_a_dissatisfied_customer_reopens_the_case(as_, investigating):
     assert reopened["reopen_count"] == 1
     assert reopened["closed_at"] is None
     assert reopened["assignee"]["username"] == "handler"
+    # call_center escalates on a dissatisfied customer: the supervisor's tier takes it up
+    assert reopened["tier"] == 2
+    escalated = Complaint.objects.get(number=investigating).events.get(kind="escalated")
+    assert escalated.data["cause"] == "customer_dissatisfied"
 
 
 def test_the_handler_can_be_reassigned_without_losing_the_status(as_, investigating):

@@ -1,0 +1,426 @@
+"""汽车4S店客户投诉处理流程 (seed 002, 第一篇): the auto_dealer template, walked through the API on real dates.
+
+Office hours of the template: 08:30-12:00 and 13:00-17:30 (8 working hours a day) on China's
+working days; in 2026 National Day runs 1-7 October and Saturday 10 October is a make-up working
+day (调休). The 1 h, 24 h and 48 h limits are plain hours.
+"""
+
+import datetime as dt
+
+import pytest
+
+from kesu.accounts.models import Department, Seat
+from kesu.accounts.roles import Role
+from kesu.clocks.sweep import clocks_sweep
+from kesu.complaints.models import Complaint
+from kesu.complaints.tests.helpers import api_version, at, clocks, contact, due, step
+from kesu.conftest import Api, make_staff
+from kesu.notifications.models import Notification
+from kesu.processes.models import Process
+from kesu.processes.services import process_load_template
+
+
+@pytest.fixture
+def dealer(db, staff):
+    """The auto_dealer process and the posts of a 4S shop, each with a primary and a backup owner."""
+    process = process_load_template("auto_dealer", make_default=True)
+    service_centre = Department.objects.get(code="customer_service")  # created by the routing
+    Department.objects.create(code="workshop", name="维修车间")
+    people = {
+        "manager_wang": make_staff(
+            "manager_wang", Role.HANDLER, department=service_centre, display_name="客户经理老王"
+        ),
+        "manager_li": make_staff("manager_li", Role.HANDLER, department=service_centre, display_name="客户经理小李"),
+        "director": make_staff("director", Role.DIRECTOR, department=service_centre, display_name="客服总监"),
+        "deputy_director": make_staff("deputy_director", Role.DIRECTOR, department=service_centre),
+        "workshop_head": make_staff("workshop_head", Role.MANAGER, display_name="售后经理"),
+        "gm": make_staff("gm", Role.GENERAL_MANAGER, display_name="总经理"),
+        "deputy_gm": make_staff("deputy_gm", Role.GENERAL_MANAGER, display_name="副总经理"),
+    }
+    seats = {
+        "customer_manager": Seat.objects.create(
+            key="customer_manager",
+            department=service_centre,
+            primary=people["manager_wang"],
+            backup=people["manager_li"],
+        ),
+        "service_director": Seat.objects.create(
+            key="service_director",
+            department=service_centre,
+            primary=people["director"],
+            backup=people["deputy_director"],
+        ),
+        "department_manager": Seat.objects.create(
+            key="department_manager", primary=people["workshop_head"], backup=staff["manager"]
+        ),
+        "general_manager": Seat.objects.create(key="general_manager", primary=people["gm"], backup=people["deputy_gm"]),
+    }
+    return {"process": process, "people": people, "seats": seats}
+
+
+@pytest.fixture
+def as_(staff, dealer):
+    """`as_("manager_wang")`: an API client signed in as that persona (conftest's staff or the shop's)."""
+    everyone = {**staff, **dealer["people"]}
+    clients: dict[str, Api] = {}
+
+    def client(name: str) -> Api:
+        if name not in clients:
+            clients[name] = Api(user=everyone[name])
+        return clients[name]
+
+    return client
+
+
+def intake(**change) -> dict:
+    return {
+        "channel": "phone",
+        "customer": {"phone": "13812345678", "name": "张先生"},
+        "category": "repair_quality",
+        "description": "保养后发动机异响，返厂两次仍未修好。",
+        "demand": "要求彻底修好并减免工时费",
+        "fields": {"licence_plate": "沪A12345", "vin": "LSVAU2180N2183294", "repair_order": "WX20260928-017"},
+        **change,
+    }
+
+
+def take_in(as_, received_at: dt.datetime, **change) -> dict:
+    response = as_("agent").post("/complaints", intake(received_at=received_at.isoformat(), **change))
+    assert response.status_code == 201, response.content.decode()
+    return response.json()
+
+
+@pytest.fixture
+def before_national_day(as_, travel):
+    """A phone complaint received on Wed 30 Sep 2026 at 10:00, on the form at 10:30."""
+    travel(at(2026, 9, 30, 10, 30))
+    return take_in(as_, at(2026, 9, 30, 10))["number"]
+
+
+# --- the document -------------------------------------------------------------------------------
+
+
+def test_the_template_loads_with_the_seeds_categories_tiers_and_calendar(dealer):
+    spec = Process.objects.get(name="auto_dealer").spec
+
+    assert [category.key for category in spec.categories] == [
+        "repair_quality",
+        "service_attitude",
+        "workplace_conduct",
+        "repair_delay",
+        "parts_delay",
+        "charges",
+    ]
+    assert [(tier.level, tier.roles, tier.seat) for tier in spec.tiers] == [
+        (1, ["handler", "director", "follow_up"], None),
+        (2, ["manager", "director"], "department_manager"),
+        (3, ["general_manager", "director"], "general_manager"),
+    ]
+    assert spec.calendar.hours == ["08:30-12:00", "13:00-17:30"]
+    assert set(spec.channels) == {"store", "phone", "callback_call", "letter", "regulator"}
+
+
+def test_the_seeds_reminders_callbacks_approvals_and_summaries_are_declared(dealer):
+    spec = Process.objects.get(name="auto_dealer").spec
+
+    assert spec.pending_reminder_day == 4  # 每月4日 未了事宜提醒
+    assert (spec.follow_up.within, spec.follow_up.callbacks) == ("24 hours", 1)
+    assert [rule.chain for rule in spec.approvals] == [["manager", "general_manager"]]  # 管理部复核, 主管总经理
+    assert [(r.key, r.every, r.weekday, r.day) for r in spec.reports] == [
+        ("weekly_summary", "week", 2, None),  # 每周二
+        ("monthly_summary", "month", None, 2),  # 每月2日
+        ("penalties_rewards", "month", None, 4),  # 每月4日 奖罚情况报财务部
+        ("year_end_red_marked", "year", None, None),  # 标红年终总结时考核
+    ]
+
+
+# --- intake: the numbered form with the licence plate ------------------------------------------
+
+
+def test_the_form_is_numbered_and_records_the_plate_and_who_filled_it_in(as_, before_national_day):
+    complaint = as_("agent").get(f"/complaints/{before_national_day}").json()
+    received = as_("agent").get(f"/complaints/{before_national_day}/timeline").json()[0]
+
+    assert before_national_day.startswith("FK20260930-")
+    assert complaint["fields"] == {
+        "licence_plate": "沪A12345",
+        "vin": "LSVAU2180N2183294",
+        "repair_order": "WX20260928-017",
+    }
+    assert (received["kind"]["key"], received["actor"]["username"]) == ("received", "agent")  # 填单人
+
+
+@pytest.mark.parametrize("plate", ["沪AD12345", "沪A·12345", "粤B1234学"])
+def test_new_energy_dotted_and_special_plates_are_accepted(as_, plate):
+    response = as_("agent").post("/complaints", intake(fields={"licence_plate": plate}))
+
+    assert response.status_code == 201, response.content.decode()
+    assert response.json()["fields"]["licence_plate"] == plate
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"licence_plate": "ABC123"}, "fields.licence_plate", "格式不正确。"),
+        ({"licence_plate": "沪A1234"}, "fields.licence_plate", "格式不正确。"),  # one character short
+        ({"licence_plate": "沪I12345"}, "fields.licence_plate", "格式不正确。"),  # I is never a city letter
+        ({}, "fields.licence_plate", "此字段为必填项。"),
+        ({"licence_plate": "沪A12345", "vin": "LSVAU2180N218329"}, "fields.vin", "格式不正确。"),  # 16 characters
+        ({"licence_plate": "沪A12345", "mileage": "3万"}, "fields.mileage", "该分类没有这个字段。"),
+    ],
+)
+def test_a_wrong_plate_or_vin_is_refused_naming_the_field(as_, fields, field, message):
+    response = as_("agent").post("/complaints", intake(fields=fields))
+
+    assert response.status_code == 422, response.content.decode()
+    assert response.json()["errors"][0] == {"field": field, "message": message}
+    assert Complaint.objects.count() == 0
+
+
+# --- priority and routing -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "priority"),
+    [
+        ({}, "medium"),
+        ({"channel": "regulator"}, "high"),  # passed on by the authorities (行政主管部门)
+        ({"description": "客户称要找媒体曝光此事。"}, "high"),  # 重大投诉
+        ({"channel": "letter", "description": "已向12315投诉。"}, "high"),
+    ],
+)
+def test_major_complaints_are_high_priority(as_, change, priority):
+    assert as_("agent").post("/complaints", intake(**change)).json()["priority"]["key"] == priority
+
+
+def test_every_form_goes_to_the_customer_manager_of_customer_service(as_):
+    complaint = as_("agent").post("/complaints", intake()).json()
+
+    assert complaint["department"]["code"] == "customer_service"
+    assert (complaint["status"]["key"], complaint["assignee"]["username"]) == ("assigned", "manager_wang")
+
+
+def test_a_walk_in_complaint_goes_to_the_service_director_at_once(as_):
+    complaint = as_("agent").post("/complaints", intake(channel="store")).json()
+
+    assert (complaint["status"]["key"], complaint["assignee"]["username"]) == ("assigned", "director")
+
+
+def test_while_the_customer_manager_is_away_the_backup_takes_the_form(as_, dealer):
+    wang = dealer["people"]["manager_wang"]
+    wang.is_away = True
+    wang.save()
+
+    complaint = as_("agent").post("/complaints", intake()).json()
+
+    assert complaint["assignee"]["username"] == "manager_li"
+
+
+def test_the_person_complained_about_may_not_handle_the_case(as_, before_national_day):
+    wang = as_("manager_wang")
+    version = api_version(wang, before_national_day)
+    named = wang.put(f"/complaints/{before_national_day}/involved", {"version": version, "staff": ["manager_li"]})
+    assert named.status_code == 200, named.content.decode()
+
+    refused = step(as_("agent"), before_national_day, "assign", expect=403, assignee="manager_li")
+
+    assert refused["errors"][0]["field"] == "assignee"
+    assert contact(as_("manager_li"), before_national_day, "apology", expect=403)["code"] == "involved"
+
+
+# --- deadlines on real dates ----------------------------------------------------------------------
+
+
+def test_the_report_is_due_within_one_hour_of_the_customers_complaint(as_, travel, before_national_day):
+    late = take_in(as_, at(2026, 9, 30, 9, 15))["number"]  # on the form at 10:30: 75 minutes later
+
+    in_time = clocks(as_("agent"), before_national_day)["report"]
+    missed = clocks(as_("agent"), late)["report"]
+
+    assert (due(in_time), in_time["state"]) == (at(2026, 9, 30, 11), "met")  # 10:00 + 1 h
+    assert (due(missed), missed["state"]) == (at(2026, 9, 30, 10, 15), "breached")  # 09:15 + 1 h
+
+
+def test_responsibility_is_due_within_24_hours_of_the_report(as_, before_national_day):
+    responsibility = clocks(as_("agent"), before_national_day)["responsibility"]
+
+    assert responsibility["limit"] == "24 hours"
+    # on the form at 10:30 on 30 Sep; plain hours, so National Day (1 Oct) does not stop it.
+    assert due(responsibility) == at(2026, 10, 1, 10, 30)
+
+
+def test_the_48_hour_ceiling_runs_beside_the_24_hours(as_, before_national_day):
+    ceiling = clocks(as_("agent"), before_national_day)["responsibility_ceiling"]
+
+    assert (ceiling["limit"], due(ceiling)) == ("48 hours", at(2026, 10, 2, 10, 30))
+
+
+def test_time_waiting_for_an_unreachable_customer_does_not_count_against_the_24_hours(as_, travel, before_national_day):
+    wang = as_("manager_wang")
+    travel(at(2026, 9, 30, 12, 30))
+    step(wang, before_national_day, "wait-for-customer", reason="客户电话无人接听")
+    travel(at(2026, 10, 1, 8, 30))
+    step(wang, before_national_day, "customer-replied", note="客户回电")
+
+    now = clocks(wang, before_national_day)
+
+    # paused 30 Sep 12:30 → 1 Oct 08:30 = 20 h: 1 Oct 10:30 + 20 h.
+    assert due(now["responsibility"]) == at(2026, 10, 2, 6, 30)
+    # the ceiling is not moved by waiting: still 30 Sep 10:30 + 48 h.
+    assert due(now["responsibility_ceiling"]) == at(2026, 10, 2, 10, 30)
+
+
+def test_a_customer_unreachable_for_good_is_escalated_at_48_hours_not_24(as_, travel, before_national_day):
+    travel(at(2026, 9, 30, 12, 30))
+    step(as_("manager_wang"), before_national_day, "wait-for-customer", reason="客户电话无人接听")
+
+    after_24_hours = clocks_sweep(now=at(2026, 10, 1, 11))
+    after_48_hours = clocks_sweep(now=at(2026, 10, 2, 10, 31))
+
+    complaint = Complaint.objects.get(number=before_national_day)
+    assert (after_24_hours.breached, after_48_hours.breached) == (0, 1)
+    assert complaint.tier == 2
+    assert complaint.events.get(kind="escalated").data["clock"] == "responsibility_ceiling"
+
+
+def test_a_pending_matter_stops_the_24_and_48_hour_clocks(as_, travel, before_national_day):
+    # "对于当时无法确定责任的质量问题、配件延时、客户不在场…按未了事宜进行处理"
+    travel(at(2026, 9, 30, 14))
+    step(as_("manager_wang"), before_national_day, "pending", agreed_date="2026-10-15", reason="配件延时，等待到货")
+
+    now = clocks(as_("manager_wang"), before_national_day)
+
+    assert (now["responsibility"]["state"], now["responsibility_ceiling"]["state"]) == ("paused", "paused")
+    assert clocks_sweep(now=at(2026, 10, 14)).breached == 0
+
+
+@pytest.fixture
+def plan_proposed(as_, travel, before_national_day):
+    """Responsibility settled with the workshop; the plan goes to review at 15:00 on 30 Sep."""
+    wang = as_("manager_wang")
+    step(wang, before_national_day, "start-investigation")
+    step(
+        wang,
+        before_national_day,
+        "finding",
+        finding="at_fault",
+        note="车间漏装隔音棉",
+        responsible_department="workshop",
+    )
+    contact(wang, before_national_day, "apology", "向张先生致歉，约定周五返修")
+    travel(at(2026, 9, 30, 15))
+    step(
+        wang,
+        before_national_day,
+        "plan",
+        summary="免费返修，减免工时费",
+        remedies=[
+            {"kind": "repair"},
+            {"kind": "compensation", "amount": "380", "note": "工时费减免"},
+        ],
+    )
+    return before_national_day
+
+
+def test_passing_the_plan_to_management_meets_the_24_hours(as_, plan_proposed):
+    now = clocks(as_("manager_wang"), plan_proposed)
+
+    assert (now["responsibility"]["state"], now["responsibility_ceiling"]["state"]) == ("met", "met")
+
+
+def test_management_and_the_gm_have_8_working_hours_around_national_day(as_, plan_proposed):
+    review = clocks(as_("manager_wang"), plan_proposed)["review"]
+
+    # 30 Sep 15:00-17:30 = 2.5 h; 1-7 Oct off; 8 Oct 08:30-12:00 = 3.5 h (6 h), 13:00 + 2 h.
+    assert (review["limit"], due(review)) == ("8 working hours", at(2026, 10, 8, 15))
+
+
+def test_the_handler_is_warned_when_managements_4_hours_are_used_up(as_, plan_proposed, staff):
+    # 4 working hours after 30 Sep 15:00: 2.5 h that day, then 1.5 h from 08:30 on 8 Oct.
+    assert clocks_sweep(now=at(2026, 10, 8, 9, 59)).warned == 0
+    assert clocks_sweep(now=at(2026, 10, 8, 10)).warned == 1
+
+    warning = Notification.objects.get(kind="clock_warning")
+    assert (warning.user.username, warning.data["clock"]) == ("manager_wang", "review")
+
+
+def test_accountability_is_due_8_working_hours_after_approval_counting_the_make_up_saturday(as_, travel, plan_proposed):
+    travel(at(2026, 10, 9, 16))  # Friday
+    step(as_("manager"), plan_proposed, "plan/approve", note="同意，对车间扣罚")
+
+    now = clocks(as_("manager_wang"), plan_proposed)
+
+    assert now["review"]["state"] == "breached"  # approved after 8 Oct 15:00
+    # 9 Oct 16:00-17:30 = 1.5 h; Sat 10 Oct is worked (调休): 08:30-12:00 = 3.5 h (5 h), 13:00 + 3 h.
+    assert due(now["accountability"]) == at(2026, 10, 10, 16)
+
+
+def test_the_callback_is_due_within_24_hours_of_resolution_and_closing_meets_it(as_, travel, plan_proposed):
+    travel(at(2026, 10, 9, 16))
+    step(as_("manager"), plan_proposed, "plan/approve")
+    travel(at(2026, 10, 10, 15))
+    step(as_("manager_wang"), plan_proposed, "resolve", resolution="已返修，工时费已减免，车间已扣罚")
+
+    callback = clocks(as_("follow_up"), plan_proposed)["callback"]
+    assert (callback["limit"], due(callback)) == ("24 hours", at(2026, 10, 11, 15))
+    assert clocks(as_("follow_up"), plan_proposed)["accountability"]["state"] == "met"
+
+    travel(at(2026, 10, 11, 10))
+    step(as_("follow_up"), plan_proposed, "close", note="回访满意")
+
+    assert clocks(as_("follow_up"), plan_proposed)["callback"]["state"] == "met"
+
+
+# --- the three tiers --------------------------------------------------------------------------------
+
+
+def test_a_missed_24_hours_escalates_to_the_department_manager(as_, before_national_day):
+    result = clocks_sweep(now=at(2026, 10, 1, 10, 31))
+
+    complaint = Complaint.objects.get(number=before_national_day)
+    escalated = complaint.events.get(kind="escalated")
+    assert result.breached == 1
+    assert (complaint.tier, complaint.escalated_to.username) == (2, "workshop_head")
+    assert (escalated.data["cause"], escalated.data["clock"]) == ("clock_breach", "responsibility")
+    assert Notification.objects.filter(user__username="workshop_head", kind="escalated_to_you").count() == 1
+
+
+def test_still_not_done_at_48_hours_it_goes_on_to_the_general_manager(as_, before_national_day):
+    clocks_sweep(now=at(2026, 10, 1, 10, 31))
+    clocks_sweep(now=at(2026, 10, 2, 10, 31))
+
+    complaint = Complaint.objects.get(number=before_national_day)
+    assert (complaint.tier, complaint.escalated_to.username) == (3, "gm")
+
+
+def test_the_customer_manager_asks_for_support_and_it_goes_up_tier_by_tier(as_, before_national_day):
+    wang = as_("manager_wang")
+    step(wang, before_national_day, "start-investigation")
+
+    second = step(wang, before_national_day, "escalate", reason="车间不认可责任，请求支持")
+    step(as_("workshop_head"), before_national_day, "accept-escalation")
+    third = step(as_("workshop_head"), before_national_day, "escalate", reason="需总经理裁定")
+
+    assert (second["tier"], second["escalated_to"]["username"]) == (2, "workshop_head")
+    assert (third["tier"], third["escalated_to"]["username"]) == (3, "gm")
+
+
+def test_while_the_gm_is_away_the_deputy_takes_the_escalation(as_, dealer, before_national_day):
+    gm = dealer["people"]["gm"]
+    gm.is_away = True
+    gm.save()
+    step(as_("manager_wang"), before_national_day, "escalate", reason="车间不认可责任")
+
+    third = step(as_("workshop_head"), before_national_day, "escalate", reason="需总经理裁定")
+
+    assert third["escalated_to"]["username"] == "deputy_gm"
+
+
+def test_while_the_department_manager_is_away_the_backup_is_called(as_, dealer, before_national_day, staff):
+    head = dealer["people"]["workshop_head"]
+    head.is_away = True
+    head.save()
+
+    clocks_sweep(now=at(2026, 10, 1, 10, 31))
+
+    assert Complaint.objects.get(number=before_national_day).escalated_to == staff["manager"]

@@ -1,0 +1,247 @@
+"""物流客户投诉处理流程 (seed 002, 第三篇): the logistics template, walked through the API on real dates.
+
+Office hours of the template: 09:00-12:00 and 13:00-18:00 (8 working hours a day) on China's
+working days; in 2026 National Day runs 1-7 October, and Sunday 20 September and Saturday
+10 October are make-up working days (调休).
+"""
+
+import pytest
+
+from kesu.accounts.models import Department
+from kesu.accounts.roles import Role
+from kesu.clocks.sweep import clocks_sweep
+from kesu.complaints.models import Complaint
+from kesu.complaints.tests.helpers import at, clocks, contact, due, step
+from kesu.conftest import Api, make_staff
+from kesu.notifications.models import Notification
+from kesu.processes.models import Process
+from kesu.processes.services import process_load_template
+
+
+@pytest.fixture
+def logistics(db):
+    process = process_load_template("logistics", make_default=True)
+    Department.objects.create(code="operations", name="运营部")
+    return process
+
+
+@pytest.fixture
+def people(staff, logistics):
+    return {**staff, "division_head": make_staff("division_head", Role.GENERAL_MANAGER, display_name="事业部总经理")}
+
+
+@pytest.fixture
+def as_(people):
+    clients: dict[str, Api] = {}
+
+    def client(name: str) -> Api:
+        if name not in clients:
+            clients[name] = Api(user=people[name])
+        return clients[name]
+
+    return client
+
+
+def intake(**change) -> dict:
+    return {
+        "channel": "phone",
+        "customer": {"phone": "13812345678", "name": "王经理"},
+        "category": "timeliness",
+        "description": "承诺次日达的货物第三天仍未送到。",
+        "demand": "要求说明原因并赔偿",
+        "fields": {"customer_class": "B", "waybill_number": "SF1234567890"},
+        **change,
+    }
+
+
+def take_in(as_, **change) -> str:
+    response = as_("agent").post("/complaints", intake(**change))
+    assert response.status_code == 201, response.content.decode()
+    return response.json()["number"]
+
+
+@pytest.fixture
+def before_national_day(as_, travel):
+    """A work order received on Wed 30 Sep 2026 at 17:00, handed to customer service at once."""
+    travel(at(2026, 9, 30, 17, 5))
+    number = take_in(as_, received_at=at(2026, 9, 30, 17).isoformat())
+    step(as_("agent"), number, "assign", assignee="handler")
+    step(as_("handler"), number, "start-investigation")
+    return number
+
+
+# --- the document ---------------------------------------------------------------------------------
+
+
+def test_the_template_loads_with_the_content_classes_tiers_and_monthly_statistics(logistics):
+    spec = Process.objects.get(name="logistics").spec
+
+    assert [category.key for category in spec.categories] == [
+        "system",
+        "personnel",
+        "timeliness",
+        "cargo_exception",
+        "other",
+    ]
+    assert [(tier.level, tier.roles) for tier in spec.tiers] == [
+        (1, ["handler"]),
+        (2, ["supervisor", "manager"]),
+        (3, ["general_manager"]),
+    ]
+    assert [(r.key, r.every, r.by) for r in spec.reports] == [
+        ("monthly_statistics", "month", ["customer_class", "category", "handling", "satisfaction"]),
+    ]
+    assert set(spec.channels) == {"phone", "email", "web", "chat", "letter", "internal"}
+
+
+# --- intake: the work order -----------------------------------------------------------------------
+
+
+def test_the_work_order_records_the_customer_class_and_the_waybill(as_):
+    complaint = as_("agent").get(f"/complaints/{take_in(as_)}").json()
+
+    assert complaint["number"].startswith("GD")
+    assert complaint["fields"] == {"customer_class": "B", "waybill_number": "SF1234567890"}
+
+
+def test_a_personnel_complaint_needs_no_waybill(as_):
+    number = take_in(as_, category="personnel", description="司机态度恶劣", fields={"customer_class": "C"})
+
+    assert as_("agent").get(f"/complaints/{number}").json()["fields"] == {"customer_class": "C"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"waybill_number": "SF1234567890"}, "fields.customer_class", "此字段为必填项。"),
+        (
+            {"customer_class": "E", "waybill_number": "SF1234567890"},
+            "fields.customer_class",
+            "请从以下选项中选择：A, B, C, D。",
+        ),
+        ({"customer_class": "A"}, "fields.waybill_number", "此字段为必填项。"),
+        ({"customer_class": "A", "waybill_number": "运单12"}, "fields.waybill_number", "格式不正确。"),
+    ],
+)
+def test_a_work_order_without_its_class_or_with_a_wrong_waybill_is_refused_naming_the_field(
+    as_, fields, field, message
+):
+    response = as_("agent").post("/complaints", intake(fields=fields))
+
+    assert response.status_code == 422, response.content.decode()
+    assert response.json()["errors"][0] == {"field": field, "message": message}
+    assert Complaint.objects.count() == 0
+
+
+# --- priority and routing ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("customer_class", "priority"), [("A", "high"), ("B", "medium"), ("D", "medium")])
+def test_class_a_customers_are_taken_first(as_, customer_class, priority):
+    body = intake(fields={"customer_class": customer_class, "waybill_number": "SF1234567890"})
+
+    assert as_("agent").post("/complaints", body).json()["priority"]["key"] == priority
+
+
+@pytest.mark.parametrize("channel", ["phone", "email", "internal"])
+def test_every_work_order_goes_to_customer_service_whoever_took_it_in(as_, channel):
+    complaint = as_("agent").post("/complaints", intake(channel=channel)).json()
+
+    assert complaint["department"]["code"] == "customer_service"
+
+
+# --- deadlines on real dates ----------------------------------------------------------------------------
+
+
+def test_the_customer_is_told_the_handling_or_the_deadline_within_2_working_hours(as_, before_national_day):
+    first_reply = clocks(as_("handler"), before_national_day)["first_reply"]
+
+    # 30 Sep 17:00-18:00 = 1 h; 1-7 Oct off; Thu 8 Oct 09:00 + 1 h.
+    assert (first_reply["limit"], due(first_reply)) == ("2 working hours", at(2026, 10, 8, 10))
+
+
+def test_the_answer_is_due_within_3_working_days_counting_the_make_up_saturday(as_, before_national_day):
+    reply = clocks(as_("handler"), before_national_day)["reply"]
+
+    # 24 working hours: 30 Sep 1 h; 8 and 9 Oct 8 h each (17 h); Sat 10 Oct (调休) 09:00-12:00 = 3 h
+    # (20 h), 13:00 + 4 h.
+    assert (reply["limit"], due(reply)) == ("3 working days", at(2026, 10, 10, 17))
+
+
+def test_a_complaint_made_on_a_saturday_before_the_make_up_sunday_is_due_on_that_sunday(as_, travel):
+    travel(at(2026, 9, 19, 10, 5))
+    number = take_in(as_, received_at=at(2026, 9, 19, 10).isoformat())
+
+    # Sat 19 Sep is not worked, Sun 20 Sep is (调休): 09:00 + 2 h.
+    assert due(clocks(as_("agent"), number)["first_reply"]) == at(2026, 9, 20, 11)
+
+
+def test_telling_the_customer_meets_the_first_reply(as_, before_national_day):
+    contact(as_("handler"), before_national_day, "progress", "告知客户3个工作日内答复")
+
+    now = clocks(as_("handler"), before_national_day)
+
+    assert (now["first_reply"]["state"], now["reply"]["state"]) == ("met", "running")
+
+
+def test_a_complaint_settled_at_once_meets_both_deadlines(as_, before_national_day):
+    handler = as_("handler")
+    step(handler, before_national_day, "finding", finding="valid", note="中转延误", responsible_department="operations")
+    contact(handler, before_national_day, "apology", "致歉并告知已加急派送，客户满意")
+    step(handler, before_national_day, "resolve", resolution="当即处理：加急派送")
+
+    now = clocks(handler, before_national_day)
+
+    assert (now["first_reply"]["state"], now["reply"]["state"]) == ("met", "met")
+
+
+def test_waiting_for_the_customer_moves_the_answer_by_the_working_time_waited(as_, travel, before_national_day):
+    handler = as_("handler")
+    travel(at(2026, 10, 8, 9))
+    step(handler, before_national_day, "wait-for-customer", reason="等客户提供签收照片")
+    travel(at(2026, 10, 8, 14))
+    step(handler, before_national_day, "customer-replied", note="客户已提供照片")
+
+    reply = clocks(handler, before_national_day)["reply"]
+
+    # waited 09:00-14:00 on 8 Oct = 4 working hours (lunch does not count): Sat 10 Oct 17:00 + 4 h
+    # runs past the end of the day (1 h) into Mon 12 Oct 09:00 + 3 h.
+    assert due(reply) == at(2026, 10, 12, 12)
+
+
+# --- up the tiers -------------------------------------------------------------------------------------------
+
+
+def test_what_customer_service_cannot_settle_goes_to_its_supervisor_or_manager(as_, before_national_day):
+    escalated = step(as_("handler"), before_national_day, "escalate", reason="客户要求的赔偿超出权限")
+
+    event = Complaint.objects.get(number=before_national_day).events.get(kind="escalated")
+    assert escalated["tier"] == 2
+    assert (event.data["cause"], event.data["notified"]) == ("handler_request", ["supervisor", "manager"])
+
+
+def test_if_the_managers_measures_do_not_satisfy_it_goes_to_division_management(as_, before_national_day):
+    step(as_("handler"), before_national_day, "escalate", reason="客户对处理意见不满意")
+    step(as_("manager"), before_national_day, "accept-escalation")
+
+    third = step(as_("manager"), before_national_day, "escalate", reason="多次协商客户仍不满意")
+
+    event = Complaint.objects.get(number=before_national_day).events.filter(kind="escalated").last()
+    assert third["tier"] == 3
+    assert event.data["notified"] == ["division_head"]
+    assert Notification.objects.filter(user__username="division_head", kind="escalated_to_you").count() == 1
+
+
+def test_a_late_first_reply_is_reported_to_the_handler_a_late_answer_goes_up_a_tier(as_, before_national_day, staff):
+    # first reply due Thu 8 Oct 10:00 (notify only), the answer Sat 10 Oct 17:00 (above).
+    first = clocks_sweep(now=at(2026, 10, 10, 16, 59))
+    assert (first.breached, Complaint.objects.get(number=before_national_day).tier) == (1, 1)
+
+    assert clocks_sweep(now=at(2026, 10, 10, 17, 1)).breached == 1
+
+    complaint = Complaint.objects.get(number=before_national_day)
+    escalated = complaint.events.get(kind="escalated")
+    assert complaint.tier == 2
+    assert (escalated.data["cause"], escalated.data["clock"]) == ("clock_breach", "reply")
+    breaches = Notification.objects.filter(user=staff["handler"], kind="clock_breached")
+    assert sorted(note.data["clock"] for note in breaches) == ["first_reply", "reply"]
