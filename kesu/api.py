@@ -6,12 +6,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
+from kesu.accountability.api import router as accountability_router
 from kesu.accounts.api import router as auth_router
+from kesu.cases.api import router as cases_router
 from kesu.complaints.api import router as complaints_router
+from kesu.followups.api import router as followups_router
+from kesu.improvements.api import router as improvements_router
 from kesu.lib.errors import DomainError
 from kesu.lib.validation import error_message, field_path
 from kesu.notifications.api import router as notifications_router
 from kesu.processes.api import router as processes_router
+from kesu.tasks.api import router as tasks_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -32,6 +37,11 @@ api.add_router("/auth", auth_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/processes", processes_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/tasks", tasks_router)
+api.add_router("/follow-ups", followups_router)
+api.add_router("/accountability", accountability_router)
+api.add_router("/improvements", improvements_router)
+api.add_router("/cases", cases_router)
 
 
 def _error(request, status: int, code: str, detail: str, errors: list[dict] | None = None):

@@ -52,6 +52,12 @@ INSTALLED_APPS = [
     "kesu.complaints",
     "kesu.clocks",
     "kesu.notifications",
+    "kesu.tasks",
+    "kesu.followups",
+    "kesu.accountability",
+    "kesu.improvements",
+    "kesu.cases",
+    "kesu.web",
     "kesu.core",
 ]
 

@@ -1,0 +1,5 @@
+from ninja import Router
+
+from kesu.accounts.auth import staff_token
+
+router = Router(tags=["followups"], auth=staff_token)
