@@ -147,6 +147,20 @@ class EventKind(models.TextChoices):
     ESCALATION_REQUESTED = "escalation_requested", _("Escalation requested")
     ESCALATED = "escalated", _("Escalated")
     ESCALATION_ACCEPTED = "escalation_accepted", _("Escalation accepted")
+    PLAN_CHANGES_REQUESTED = "plan_changes_requested", _("Changes to the plan requested")
+    PLAN_OFFERED = "plan_offered", _("Plan put to the customer")
+    PLAN_ACCEPTED = "plan_accepted", _("The customer accepted the plan")
+    PLAN_REFUSED = "plan_refused", _("The customer refused the plan")
+    TASK_CREATED = "task_created", _("Task handed to a department")
+    TASK_DONE = "task_done", _("Task done")
+    TASK_CANCELLED = "task_cancelled", _("Task cancelled")
+    ACCOUNTABILITY_RECORDED = "accountability_recorded", _("Accountability recorded")
+    ACCOUNTABILITY_DECIDED = "accountability_decided", _("Accountability decided")
+    FOLLOW_UP_DONE = "follow_up_done", _("Follow-up done")
+    PENDING_REMINDED = "pending_reminded", _("Pending matter reminded")
+    MARKED = "marked", _("Marked for review")
+    IMPROVEMENT_LINKED = "improvement_linked", _("Corrective action linked")
+    CASE_ARTICLE_WRITTEN = "case_article_written", _("Case article written")
 
 
 class EventQuerySet(models.QuerySet):
