@@ -24,6 +24,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+LEADER_LADDER = [Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.GENERAL_MANAGER]
+"""Leaders from the lowest up: a leader may decide what is asked of a leader below."""
+
 _LEADERS = [
     "complaints.intake_complaint",
     "complaints.view_all_complaints",
@@ -35,6 +38,8 @@ _LEADERS = [
     "complaints.reopen_complaint",
     "complaints.log_contact",
     "complaints.view_customer_pii",
+    "accountability.decide_accountability",
+    "accountability.view_ledger",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -64,7 +69,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "complaints.view_customer_pii",
     ],
     Role.QUALITY: ["complaints.view_all_complaints"],
-    Role.FINANCE: [],
+    Role.FINANCE: ["accountability.view_ledger"],
     Role.ADMIN: [
         "accounts.add_department",
         "accounts.change_department",

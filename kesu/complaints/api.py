@@ -3,33 +3,43 @@
 from django.utils import timezone
 from ninja import Query, Router, Status
 
+from kesu.accountability.services import accountability_propose
 from kesu.accounts.auth import integration_key, staff_token
 from kesu.accounts.models import Department, IntegrationKey
 from kesu.accounts.selectors import active_department, active_staff
 from kesu.complaints import services
-from kesu.complaints.presenters import complaint_out, complaint_summary_out, event_out
+from kesu.complaints.presenters import accountability_out, complaint_out, complaint_summary_out, event_out, task_out
 from kesu.complaints.schemas import (
+    AccountabilityIn,
+    AccountabilityOut,
     AssignIn,
     ComplaintFilterIn,
     ComplaintIn,
     ComplaintOut,
     ComplaintPage,
     ContactIn,
+    CustomerResponseIn,
     DecisionIn,
     EventOut,
     FindingIn,
+    FollowUpIn,
     InvolvedIn,
+    MarkIn,
     NoteIn,
     PendingIn,
     PlanIn,
     PriorityIn,
     ReasonIn,
     ResolveIn,
+    TaskIn,
+    TaskOut,
     VersionIn,
 )
 from kesu.complaints.selectors import ComplaintFilters, complaint_for_user, complaint_list, complaint_timeline
 from kesu.complaints.services.intake import CustomerIn, Intake
 from kesu.customers.services import personal_data_access_log
+from kesu.followups.services import followup_record
+from kesu.tasks.services import complaint_create_task
 
 router = Router(tags=["complaints"], auth=staff_token)
 
@@ -227,3 +237,82 @@ def request_escalation(request, number: str, payload: ReasonIn):
 @router.post("/{number}/accept-escalation", response=ComplaintOut, summary="Take up an escalated complaint")
 def accept_escalation(request, number: str, payload: VersionIn):
     return _step(request, number, services.complaint_accept_escalation, version=payload.version)
+
+
+@router.post("/{number}/plan/request-changes", response=ComplaintOut, summary="Ask the handler to revise the plan")
+def request_plan_changes(request, number: str, payload: ReasonIn):
+    return _step(
+        request, number, services.complaint_request_plan_changes, version=payload.version, reason=payload.reason
+    )
+
+
+@router.post("/{number}/plan/customer-response", response=ComplaintOut, summary="The customer accepted or refused")
+def customer_response(request, number: str, payload: CustomerResponseIn):
+    return _step(
+        request,
+        number,
+        services.complaint_record_customer_response,
+        version=payload.version,
+        accepted=payload.accepted,
+        note=payload.note,
+    )
+
+
+@router.post("/{number}/mark", response=ComplaintOut, summary="Red-mark for the year-end review / pick for sharing")
+def mark(request, number: str, payload: MarkIn):
+    return _step(
+        request,
+        number,
+        services.complaint_mark,
+        version=payload.version,
+        mark=payload.mark,
+        on=payload.on,
+        reason=payload.reason,
+    )
+
+
+@router.post("/{number}/tasks", response={201: TaskOut}, summary="协办: hand a task to a department")
+def create_task(request, number: str, payload: TaskIn):
+    complaint = complaint_for_user(number, request.auth)
+    department = active_department(payload.department, field="department")
+    task = complaint_create_task(
+        complaint=complaint,
+        actor=request.auth,
+        kind=payload.kind,
+        title=payload.title,
+        department=department,
+        within=payload.within,
+        owner=active_staff(payload.owner, field="owner") if payload.owner else None,
+        backup=active_staff(payload.backup, field="backup") if payload.backup else None,
+        required=payload.required,
+    )
+    return Status(201, task_out(task))
+
+
+@router.post("/{number}/follow-up", response=ComplaintOut, summary="回访: record a callback and the satisfaction")
+def record_follow_up(request, number: str, payload: FollowUpIn):
+    complaint = complaint_for_user(number, request.auth)
+    followup_record(
+        complaint=complaint,
+        actor=request.auth,
+        satisfaction=payload.satisfaction,
+        outcome=payload.outcome,
+        channel=payload.channel,
+    )
+    return complaint_out(complaint_for_user(number, request.auth))
+
+
+@router.post("/{number}/accountability", response={201: AccountabilityOut}, summary="责任认定: who, and the measure")
+def propose_accountability(request, number: str, payload: AccountabilityIn):
+    complaint = complaint_for_user(number, request.auth)
+    item = accountability_propose(
+        complaint=complaint,
+        actor=request.auth,
+        person=active_staff(payload.person, field="person") if payload.person else None,
+        department=active_department(payload.department, field="department") if payload.department else None,
+        fault=payload.fault,
+        measure=payload.measure,
+        amount=payload.amount,
+        points=payload.points,
+    )
+    return Status(201, accountability_out(item))

@@ -80,6 +80,9 @@ class Complaint(models.Model):
         related_name="escalated_complaints",
     )
     escalation_accepted_at = models.DateTimeField(_("escalation accepted at"), null=True, blank=True)
+    red_marked = models.BooleanField(_("red-marked for the year-end review"), default=False)
+    picked_for_review = models.BooleanField(_("picked for the case-sharing meeting"), default=False)
+    pending_reminded_on = models.DateField(_("last pending reminder"), null=True, blank=True)
 
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -147,6 +150,7 @@ class EventKind(models.TextChoices):
     ESCALATION_REQUESTED = "escalation_requested", _("Escalation requested")
     ESCALATED = "escalated", _("Escalated")
     ESCALATION_ACCEPTED = "escalation_accepted", _("Escalation accepted")
+    PLAN_STEP_APPROVED = "plan_step_approved", _("Approval step passed")
     PLAN_CHANGES_REQUESTED = "plan_changes_requested", _("Changes to the plan requested")
     PLAN_OFFERED = "plan_offered", _("Plan put to the customer")
     PLAN_ACCEPTED = "plan_accepted", _("The customer accepted the plan")
@@ -205,6 +209,13 @@ class PlanStatus(models.TextChoices):
     PROPOSED = "proposed", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    REFUSED = "refused", _("Refused by the customer")
+
+
+class CustomerResponse(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
 
 
 class Plan(models.Model):
@@ -221,11 +232,45 @@ class Plan(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    customer_response = models.CharField(
+        _("customer's response"), max_length=10, choices=CustomerResponse.choices, blank=True
+    )
+    customer_response_note = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
         ordering = ["-proposed_at", "-id"]
+
+
+class ApprovalStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for an earlier step")
+    PENDING = "pending", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PlanApproval(models.Model):
+    """审批: one step of a plan's approval chain. Only the current step is `pending`."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="approvals")
+    step = models.PositiveSmallIntegerField()
+    role = models.CharField(_("role"), max_length=30)
+    status = models.CharField(max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.WAITING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
+        ordering = ["plan", "step"]
+        constraints = [models.UniqueConstraint(fields=["plan", "step"], name="approval_unique_step")]
+        indexes = [models.Index(fields=["role"], name="approval_pending", condition=models.Q(status="pending"))]
 
 
 class NumberSequence(models.Model):

@@ -2,14 +2,19 @@
 
 import datetime as dt
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
+from kesu.accountability.models import Accountability
 from kesu.clocks.models import Clock, ClockState
-from kesu.complaints.models import Complaint, Event, EventKind, Plan, PlanStatus, Status
+from kesu.complaints.models import Complaint, Event, EventKind, Plan, PlanApproval, PlanStatus, Status
 from kesu.complaints.selectors import complaint_clocks
 from kesu.customers.masking import mask_email, mask_name, mask_phone, national_number
+from kesu.followups.models import FollowUp
 from kesu.processes.document import ProcessDocument
 from kesu.processes.vocabulary import Channel, Priority
+from kesu.tasks.models import Task, TaskKind, TaskStatus
+from kesu.tasks.selectors import complaint_tasks
 
 
 def _person(user) -> dict | None:
@@ -71,13 +76,83 @@ def plan_out(plan: Plan | None) -> dict | None:
         "decided_by": _person(plan.decided_by),
         "decided_at": plan.decided_at,
         "decision_note": plan.decision_note,
+        "approvals": [
+            {
+                "step": step.step,
+                "role": step.role,
+                "status": step.status,
+                "decided_by": _person(step.decided_by),
+                "decided_at": step.decided_at,
+                "note": step.note,
+            }
+            for step in plan.approvals.all()
+        ],
+        "customer_response": plan.customer_response,
+    }
+
+
+def task_out(task: Task, now: dt.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    return {
+        "id": task.pk,
+        "complaint": task.complaint.number,
+        "kind": _choice(TaskKind, task.kind),
+        "title": task.title,
+        "department": _department(task.department),
+        "owner": _person(task.owner),
+        "backup": _person(task.backup),
+        "required": task.required,
+        "status": task.status,
+        "due_at": task.due_at,
+        "overdue": task.status == TaskStatus.OPEN and task.due_at <= now,
+        "result": task.result,
+        "done_by": _person(task.done_by),
+        "done_at": task.done_at,
+    }
+
+
+def followup_out(followup: FollowUp) -> dict:
+    return {
+        "id": followup.pk,
+        "sequence": followup.sequence,
+        "of": followup.of,
+        "status": followup.status,
+        "due_at": followup.due_at,
+        "satisfaction": followup.satisfaction,
+        "outcome": followup.outcome,
+        "via_survey": followup.via_survey,
+        "done_by": _person(followup.done_by),
+        "done_at": followup.done_at,
+        "survey_path": f"/api/v1/follow-ups/survey/{followup.survey_token}",
+    }
+
+
+def accountability_out(item: Accountability) -> dict:
+    return {
+        "id": item.pk,
+        "person": _person(item.person),
+        "department": _department(item.department),
+        "fault": item.fault,
+        "measure": item.measure,
+        "amount": item.amount,
+        "points": item.points,
+        "status": item.status,
+        "clock": item.clock,
+        "proposed_by": _person(item.proposed_by),
+        "decided_by": _person(item.decided_by),
+        "decided_at": item.decided_at,
+        "decision_note": item.decision_note,
     }
 
 
 def complaint_out(complaint: Complaint, *, reveal_customer: bool = False) -> dict:
     spec = complaint.process.spec
     finding = spec.findings.get(complaint.finding)
-    plan = complaint.plans.select_related("proposed_by", "decided_by").first()
+    plan = (
+        complaint.plans.select_related("proposed_by", "decided_by")
+        .prefetch_related(Prefetch("approvals", PlanApproval.objects.select_related("decided_by")))
+        .first()
+    )
     return {
         **complaint_summary_out(complaint),
         "customer": customer_out(complaint.customer, masked=not reveal_customer),
@@ -99,6 +174,18 @@ def complaint_out(complaint: Complaint, *, reveal_customer: bool = False) -> dic
         "escalated_to": _person(complaint.escalated_to),
         "clocks": [clock_out(clock, spec) for clock in complaint_clocks(complaint)],
         "plan": plan_out(plan),
+        "tasks": [task_out(task) for task in complaint_tasks(complaint)],
+        "follow_ups": [
+            followup_out(followup) for followup in complaint.follow_ups.select_related("done_by").order_by("id")
+        ],
+        "accountabilities": [
+            accountability_out(item)
+            for item in complaint.accountabilities.select_related(
+                "person", "department", "proposed_by", "decided_by"
+            ).order_by("id")
+        ],
+        "red_marked": complaint.red_marked,
+        "picked_for_review": complaint.picked_for_review,
         "created_at": complaint.created_at,
         "updated_at": complaint.updated_at,
         "resolved_at": complaint.resolved_at,

@@ -10,11 +10,14 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from kesu.accountability.models import Measure
 from kesu.complaints.models import ContactDirection, ContactPurpose, Status
 from kesu.complaints.remedies import MAX_AMOUNT, RemedyKind
 from kesu.customers.models import CustomerClass, Gender
+from kesu.followups.models import Satisfaction
 from kesu.lib.schemas import In, Labelled, LocalDatetime
 from kesu.processes.vocabulary import Channel, Priority
+from kesu.tasks.models import TaskKind
 
 
 class CustomerIn(In):
@@ -199,6 +202,8 @@ class PlanOut(Schema):
     decided_by: PersonOut | None
     decided_at: dt.datetime | None
     decision_note: str
+    approvals: list["ApprovalStepOut"]
+    customer_response: str
 
 
 class ComplaintOut(ComplaintSummaryOut):
@@ -220,6 +225,11 @@ class ComplaintOut(ComplaintSummaryOut):
     escalated_to: PersonOut | None
     clocks: list[ClockOut]
     plan: PlanOut | None
+    tasks: list["TaskOut"]
+    follow_ups: list["FollowUpOut"]
+    accountabilities: list["AccountabilityOut"]
+    red_marked: bool
+    picked_for_review: bool
     created_at: dt.datetime
     updated_at: dt.datetime
     resolved_at: dt.datetime | None
@@ -242,3 +252,99 @@ class EventOut(Schema):
     to_status: str
     text: str
     data: dict
+
+
+class ApprovalStepOut(Schema):
+    step: int
+    role: str
+    status: str
+    decided_by: PersonOut | None
+    decided_at: dt.datetime | None
+    note: str
+
+
+class TaskOut(Schema):
+    id: int
+    complaint: str
+    kind: Labelled
+    title: str
+    department: DepartmentOut
+    owner: PersonOut | None
+    backup: PersonOut | None
+    required: bool
+    status: str
+    due_at: dt.datetime
+    overdue: bool
+    result: str
+    done_by: PersonOut | None
+    done_at: dt.datetime | None
+
+
+class FollowUpOut(Schema):
+    id: int
+    sequence: int
+    of: int
+    status: str
+    due_at: dt.datetime
+    satisfaction: str
+    outcome: str
+    via_survey: bool
+    done_by: PersonOut | None
+    done_at: dt.datetime | None
+    survey_path: str
+
+
+class AccountabilityOut(Schema):
+    id: int
+    person: PersonOut | None
+    department: DepartmentOut | None
+    fault: str
+    measure: str
+    amount: Decimal | None
+    points: int | None
+    status: str
+    clock: str
+    proposed_by: PersonOut | None
+    decided_by: PersonOut | None
+    decided_at: dt.datetime | None
+    decision_note: str
+
+
+class CustomerResponseIn(VersionIn):
+    accepted: bool
+    note: str = Field(default="", max_length=2000)
+
+
+class MarkIn(VersionIn):
+    mark: Literal["red", "review"]
+    on: bool = True
+    reason: str = Field(default="", max_length=2000)
+
+
+class TaskIn(In):
+    kind: TaskKind = TaskKind.OTHER
+    title: str = Field(min_length=1, max_length=200)
+    department: str = Field(max_length=50)
+    within: str = Field(max_length=50, description="e.g. 3 working days, 24 hours")
+    owner: str | None = Field(default=None, max_length=150)
+    backup: str | None = Field(default=None, max_length=150)
+    required: bool = True
+
+
+class FollowUpIn(In):
+    satisfaction: Satisfaction
+    outcome: str = Field(default="", max_length=5000)
+    channel: Channel = Channel.CALLBACK_CALL
+
+
+class AccountabilityIn(In):
+    person: str | None = Field(default=None, max_length=150)
+    department: str | None = Field(default=None, max_length=50)
+    fault: str = Field(min_length=1, max_length=5000)
+    measure: Measure
+    amount: Decimal | None = Field(default=None, ge=0, le=MAX_AMOUNT, decimal_places=2)
+    points: int | None = Field(default=None, ge=-10000, le=10000)
+
+
+PlanOut.model_rebuild()
+ComplaintOut.model_rebuild()

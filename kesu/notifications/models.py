@@ -11,6 +11,12 @@ class NotificationKind(models.TextChoices):
     CLOCK_WARNING = "clock_warning", _("A deadline is near")
     CLOCK_BREACHED = "clock_breached", _("A deadline was missed")
     ASSIGNED_TO_YOU = "assigned_to_you", _("A complaint was assigned to you")
+    TASK_FOR_YOU = "task_for_you", _("A task was handed to you")
+    TASK_DONE = "task_done", _("A task was done")
+    TASK_OVERDUE = "task_overdue", _("A task is overdue")
+    APPROVAL_NEEDED = "approval_needed", _("A plan waits for your approval")
+    FOLLOW_UP_DUE = "follow_up_due", _("A follow-up call is due")
+    PENDING_REMINDER = "pending_reminder", _("A pending matter needs a word with the customer")
 
 
 class Notification(models.Model):

@@ -25,8 +25,24 @@ def notification_text(notification: Notification) -> str:
         NotificationKind.CLOCK_WARNING: _("Complaint %(number)s: the deadline “%(clock)s” is near (%(due)s)."),
         NotificationKind.CLOCK_BREACHED: _("Complaint %(number)s: the deadline “%(clock)s” was missed (%(due)s)."),
         NotificationKind.ASSIGNED_TO_YOU: _("Complaint %(number)s was assigned to you."),
+        NotificationKind.TASK_FOR_YOU: _("Complaint %(number)s: a task for you: %(task)s."),
+        NotificationKind.TASK_DONE: _("Complaint %(number)s: the task “%(task)s” is done."),
+        NotificationKind.TASK_OVERDUE: _("Complaint %(number)s: the task “%(task)s” is overdue."),
+        NotificationKind.APPROVAL_NEEDED: _("Complaint %(number)s: a plan waits for your approval."),
+        NotificationKind.FOLLOW_UP_DUE: _("Complaint %(number)s: a follow-up call is due."),
+        NotificationKind.PENDING_REMINDER: _(
+            "Complaint %(number)s: pending matter agreed for %(agreed_date)s — remind the customer."
+        ),
     }
-    values = {"tier": "", "due": "", **notification.data, "number": number, "clock": _clock_label(notification.data)}
+    values = {
+        "tier": "",
+        "due": "",
+        "task": "",
+        "agreed_date": "",
+        **notification.data,
+        "number": number,
+        "clock": _clock_label(notification.data),
+    }
     return texts[notification.kind] % values
 
 

@@ -40,6 +40,7 @@ class FindingNeed(str, Enum):
     EXPLANATION_CONTACT = "explanation_contact"
     APOLOGY_CONTACT = "apology_contact"
     PLAN = "plan"
+    ACCOUNTABILITY = "accountability"
 
 
 class FieldType(str, Enum):
@@ -397,14 +398,49 @@ class ApprovalRule(Strict):
     when: ApprovalMatch = ApprovalMatch()
     chain: list[Role] = Field(min_length=1)
 
+    def holds(self, *, finding: str, priority: str, category: str, remedies: list[dict]) -> bool:
+        when = self.when
+        kinds = {remedy["kind"] for remedy in remedies}
+        total = sum(Decimal(remedy.get("amount") or 0) for remedy in remedies)
+        return (
+            (not when.finding or finding in when.finding)
+            and (not when.priority or priority in when.priority)
+            and (not when.category or category in when.category)
+            and (not when.remedy or bool(kinds & set(when.remedy)))
+            and (when.amount_over is None or total > when.amount_over)
+        )
+
+
+class RemedyTaskSpec(Strict):
+    """A remedy of an approved plan that a department must carry out, within a limit (e.g. refund: 3 working days)."""
+
+    department: str
+    within: str
+    label: Label | None = None
+
+    @field_validator("within")
+    @classmethod
+    def _within(cls, value: str) -> str:
+        return _duration(value)
+
+
+class AccountabilitySpec(Strict):
+    """责任追究: who approves a penalty or reward, and whether a missed deadline proposes one for the handler."""
+
+    approval: list[Role] = []
+    on_breach: bool = False
+
 
 class FollowUpSpec(Strict):
-    """回访: callbacks after resolution."""
+    """回访: callbacks after resolution; a dissatisfied customer reopens the case at `reopen_to`."""
 
     within: str = "24 hours"
     callbacks: int = Field(default=1, ge=0, le=10)
     callbacks_by_category: dict[str, int] = {}
-    reopen_to: str = "investigating"
+    reopen_to: str = Field(default="investigating", pattern=r"^(investigating|resolving)$")
+
+    def callbacks_for(self, category: str) -> int:
+        return self.callbacks_by_category.get(category, self.callbacks)
 
     @field_validator("within")
     @classmethod
@@ -439,6 +475,10 @@ class ProcessDocument(Strict):
     tiers: list[TierSpec] = []
     escalate_on: list[EscalationCause] = []
     approvals: list[ApprovalRule] = []
+    remedy_tasks: dict[str, RemedyTaskSpec] = {}
+    customer_confirms_plan: bool = False
+    on_plan_refused: str = Field(default="new_plan", pattern=r"^(new_plan|escalate)$")
+    accountability: AccountabilitySpec = AccountabilitySpec()
     follow_up: FollowUpSpec = FollowUpSpec()
     pending_reminder_day: int | None = Field(default=None, ge=1, le=28)
     reports: list[ReportSpec] = []
@@ -475,3 +515,11 @@ class ProcessDocument(Strict):
 
     def tier(self, level: int) -> TierSpec | None:
         return next((tier for tier in self.tiers if tier.level == level), None)
+
+    def approval_chain(self, *, finding: str, priority: str, category: str, remedies: list[dict]) -> list[Role]:
+        """The roles that must approve this plan, in order: the chains of every rule that holds."""
+        chain: list[Role] = []
+        for rule in self.approvals:
+            if rule.holds(finding=finding, priority=priority, category=category, remedies=remedies):
+                chain.extend(rule.chain)
+        return chain

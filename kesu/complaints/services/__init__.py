@@ -4,15 +4,13 @@ from kesu.complaints.services.escalation import complaint_accept_escalation, com
 from kesu.complaints.services.intake import complaint_create
 from kesu.complaints.services.lifecycle import (
     complaint_add_note,
-    complaint_approve_plan,
     complaint_assign,
     complaint_close,
     complaint_customer_replied,
     complaint_log_contact,
-    complaint_propose_plan,
+    complaint_mark,
     complaint_put_pending,
     complaint_record_finding,
-    complaint_reject_plan,
     complaint_reopen,
     complaint_resolve,
     complaint_resume,
@@ -20,6 +18,13 @@ from kesu.complaints.services.lifecycle import (
     complaint_set_priority,
     complaint_start_investigation,
     complaint_wait_for_customer,
+)
+from kesu.complaints.services.plans import (
+    complaint_approve_plan,
+    complaint_propose_plan,
+    complaint_record_customer_response,
+    complaint_reject_plan,
+    complaint_request_plan_changes,
 )
 
 __all__ = [
@@ -31,12 +36,15 @@ __all__ = [
     "complaint_create",
     "complaint_customer_replied",
     "complaint_log_contact",
+    "complaint_mark",
     "complaint_propose_plan",
     "complaint_put_pending",
+    "complaint_record_customer_response",
     "complaint_record_finding",
     "complaint_reject_plan",
     "complaint_reopen",
     "complaint_request_escalation",
+    "complaint_request_plan_changes",
     "complaint_resolve",
     "complaint_resume",
     "complaint_set_involved",

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.clocks.services import clocks_on_event
 from kesu.complaints.models import Complaint, Event, EventKind, Status
-from kesu.lib.errors import FieldError, InvalidTransition, StaleVersion
+from kesu.complaints.rules import require_handler, require_not_involved
+from kesu.lib.errors import DomainError, FieldError, InvalidTransition, StaleVersion
 
 OPEN_STATUSES = frozenset(
     {Status.NEW, Status.ASSIGNED, Status.INVESTIGATING, Status.AWAITING_APPROVAL, Status.RESOLVING, Status.PENDING}
@@ -52,3 +53,17 @@ def required_text(value: str, field: str) -> str:
     if not value or not value.strip():
         raise FieldError(field, _("This field is required."))
     return value.strip()
+
+
+def handler_step(complaint: Complaint, actor, version: int, allowed) -> tuple[Complaint, str]:
+    """Lock the complaint for a step its handler (or a supervisor) takes; returns it and its status."""
+    complaint = locked(complaint, version)
+    require_handler(actor, complaint)
+    require_not_involved(actor, complaint)
+    require_status(complaint, allowed)
+    return complaint, complaint.status
+
+
+def require_finding(complaint: Complaint) -> None:
+    if not complaint.finding:
+        raise DomainError(_("Record the finding first."), field="finding", code="finding_missing")

@@ -6,21 +6,32 @@ change it, raise its version and write one event — all in one transaction.
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kesu.accountability.services import require_accountability
 from kesu.accounts.models import Department
 from kesu.clocks.services import clocks_trigger
-from kesu.complaints.models import Complaint, Event, EventKind, Plan, PlanStatus, Status
-from kesu.complaints.remedies import clean_remedies
-from kesu.complaints.rules import require_handler, require_may_handle, require_not_involved, require_permission
-from kesu.complaints.services.common import OPEN_STATUSES, locked, record, require_status, required_text
+from kesu.complaints.models import Complaint, Event, EventKind, Status
+from kesu.complaints.rules import require_may_handle, require_not_involved, require_permission
+from kesu.complaints.services.common import (
+    OPEN_STATUSES,
+    handler_step,
+    locked,
+    record,
+    require_finding,
+    require_status,
+    required_text,
+)
 from kesu.complaints.services.escalation import escalate
+from kesu.complaints.services.plans import require_customer_acceptance
+from kesu.followups.scheduling import follow_ups_done, followup_schedule_next, followups_cancel
 from kesu.lib.errors import DomainError, FieldError
 from kesu.notifications.models import NotificationKind
 from kesu.notifications.services import notify
 from kesu.processes.document import EscalationCause, FindingNeed, Trigger
+from kesu.tasks.services import require_no_open_required_tasks
 
 
 @transaction.atomic
@@ -47,18 +58,10 @@ def complaint_assign(*, complaint: Complaint, actor, version: int, assignee, dep
     return complaint
 
 
-def _handler_step(complaint: Complaint, actor, version: int, allowed) -> tuple[Complaint, str]:
-    complaint = locked(complaint, version)
-    require_handler(actor, complaint)
-    require_not_involved(actor, complaint)
-    require_status(complaint, allowed)
-    return complaint, complaint.status
-
-
 @transaction.atomic
 def complaint_start_investigation(*, complaint: Complaint, actor, version: int):
     """调查核实: the handler takes the case up."""
-    complaint, before = _handler_step(complaint, actor, version, {Status.ASSIGNED})
+    complaint, before = handler_step(complaint, actor, version, {Status.ASSIGNED})
     complaint.status = Status.INVESTIGATING
     record(complaint, actor=actor, kind=EventKind.INVESTIGATION_STARTED, from_status=before)
     return complaint
@@ -69,7 +72,7 @@ def complaint_record_finding(
     *, complaint: Complaint, actor, version: int, finding: str, note: str = "", responsible_department=None
 ):
     """二次分类 / 责任认定: what the investigation concluded, among the findings of the complaint's category."""
-    complaint, before = _handler_step(complaint, actor, version, {Status.INVESTIGATING})
+    complaint, before = handler_step(complaint, actor, version, {Status.INVESTIGATING})
     category = complaint.process.spec.category(complaint.category)
     if finding not in category.findings:
         raise FieldError(
@@ -79,6 +82,9 @@ def complaint_record_finding(
     complaint.finding = finding
     complaint.finding_note = note
     complaint.responsible_department = responsible_department
+    complaint.picked_for_review = (
+        complaint.picked_for_review or complaint.process.spec.findings[finding].share_in_review
+    )
     record(
         complaint,
         actor=actor,
@@ -89,88 +95,6 @@ def complaint_record_finding(
             "finding": finding,
             "responsible_department": responsible_department.code if responsible_department else None,
         },
-    )
-    return complaint
-
-
-def _require_finding(complaint: Complaint) -> None:
-    if not complaint.finding:
-        raise DomainError(_("Record the finding first."), field="finding", code="finding_missing")
-
-
-@transaction.atomic
-def complaint_propose_plan(*, complaint: Complaint, actor, version: int, summary: str, remedies: list[dict]):
-    """处理方案: propose how to settle the complaint; it waits for approval."""
-    complaint, before = _handler_step(complaint, actor, version, {Status.INVESTIGATING})
-    _require_finding(complaint)
-    plan = Plan.objects.create(
-        complaint=complaint,
-        summary=required_text(summary, "summary"),
-        remedies=clean_remedies(remedies),
-        proposed_by=actor,
-    )
-    complaint.status = Status.AWAITING_APPROVAL
-    record(
-        complaint,
-        actor=actor,
-        kind=EventKind.PLAN_PROPOSED,
-        from_status=before,
-        text=plan.summary,
-        data={"plan": plan.pk, "remedies": plan.remedies},
-    )
-    return complaint
-
-
-def _plan_decision(complaint: Complaint, actor, version: int) -> tuple[Complaint, Plan]:
-    complaint = locked(complaint, version)
-    require_permission(actor, "approve_plan")
-    require_not_involved(actor, complaint)
-    require_status(complaint, {Status.AWAITING_APPROVAL})
-    plan = complaint.plans.select_for_update().get(status=PlanStatus.PROPOSED)
-    if plan.proposed_by_id == actor.pk:
-        raise DomainError(_("Nobody may approve or reject their own plan."), code="own_plan")
-    return complaint, plan
-
-
-def _decide(plan: Plan, actor, status: PlanStatus, note: str) -> None:
-    plan.status = status
-    plan.decided_by = actor
-    plan.decided_at = timezone.now()
-    plan.decision_note = note
-    plan.save()
-
-
-@transaction.atomic
-def complaint_approve_plan(*, complaint: Complaint, actor, version: int, note: str = ""):
-    """审批: the plan is approved and carried out."""
-    complaint, plan = _plan_decision(complaint, actor, version)
-    _decide(plan, actor, PlanStatus.APPROVED, note)
-    complaint.status = Status.RESOLVING
-    record(
-        complaint,
-        actor=actor,
-        kind=EventKind.PLAN_APPROVED,
-        from_status=Status.AWAITING_APPROVAL,
-        text=note,
-        data={"plan": plan.pk},
-    )
-    return complaint
-
-
-@transaction.atomic
-def complaint_reject_plan(*, complaint: Complaint, actor, version: int, reason: str):
-    """The plan goes back to the handler, with the reason, for a new one."""
-    complaint, plan = _plan_decision(complaint, actor, version)
-    reason = required_text(reason, "reason")
-    _decide(plan, actor, PlanStatus.REJECTED, reason)
-    complaint.status = Status.INVESTIGATING
-    record(
-        complaint,
-        actor=actor,
-        kind=EventKind.PLAN_REJECTED,
-        from_status=Status.AWAITING_APPROVAL,
-        text=reason,
-        data={"plan": plan.pk},
     )
     return complaint
 
@@ -192,25 +116,31 @@ def _require_finding_needs(complaint: Complaint) -> None:
             raise DomainError(message, field="contacts", code=f"{need.value}_missing")
     if FindingNeed.PLAN in needs and complaint.status != Status.RESOLVING:
         raise DomainError(_("This finding needs an approved plan."), field="plan", code="plan_missing")
+    if FindingNeed.ACCOUNTABILITY in needs:
+        require_accountability(complaint)
 
 
 @transaction.atomic
 def complaint_resolve(*, complaint: Complaint, actor, version: int, resolution: str):
-    """处理完毕: the case is settled and waits for the follow-up."""
-    complaint, before = _handler_step(complaint, actor, version, {Status.INVESTIGATING, Status.RESOLVING})
-    _require_finding(complaint)
+    """处理完毕: the case is settled (its needs met, its required tasks done, the customer's yes where
+    the process asks for it) and waits for the follow-up callbacks the process schedules."""
+    complaint, before = handler_step(complaint, actor, version, {Status.INVESTIGATING, Status.RESOLVING})
+    require_finding(complaint)
     _require_finding_needs(complaint)
+    require_no_open_required_tasks(complaint)
+    require_customer_acceptance(complaint)
     complaint.resolution = required_text(resolution, "resolution")
     complaint.status = Status.RESOLVED
     complaint.resolved_at = timezone.now()
     record(complaint, actor=actor, kind=EventKind.RESOLVED, from_status=before, text=complaint.resolution)
+    followup_schedule_next(complaint, sequence=1)
     return complaint
 
 
 @transaction.atomic
 def complaint_put_pending(*, complaint: Complaint, actor, version: int, agreed_date: dt.date, reason: str):
     """未了事宜: cannot be settled now; the customer agreed to wait until `agreed_date`."""
-    complaint, before = _handler_step(
+    complaint, before = handler_step(
         complaint, actor, version, {Status.ASSIGNED, Status.INVESTIGATING, Status.RESOLVING}
     )
     if agreed_date <= timezone.localdate():
@@ -233,7 +163,7 @@ def complaint_put_pending(*, complaint: Complaint, actor, version: int, agreed_d
 @transaction.atomic
 def complaint_resume(*, complaint: Complaint, actor, version: int):
     """The pending matter is taken up again where it stopped."""
-    complaint, before = _handler_step(complaint, actor, version, {Status.PENDING})
+    complaint, before = handler_step(complaint, actor, version, {Status.PENDING})
     complaint.status = complaint.status_before_pending or Status.INVESTIGATING
     complaint.status_before_pending = ""
     complaint.pending_until = None
@@ -248,7 +178,9 @@ def complaint_close(*, complaint: Complaint, actor, version: int, note: str = ""
     require_permission(actor, "close_complaint")
     require_not_involved(actor, complaint)
     require_status(complaint, {Status.RESOLVED})
-    _require_finding(complaint)
+    require_finding(complaint)
+    if not follow_ups_done(complaint):
+        raise DomainError(_("Make the follow-up callbacks first."), field="follow_ups", code="follow_ups_due")
     complaint.status = Status.CLOSED
     complaint.closed_at = timezone.now()
     record(complaint, actor=actor, kind=EventKind.CLOSED, from_status=Status.RESOLVED, text=note)
@@ -262,23 +194,28 @@ def complaint_reopen(*, complaint: Complaint, actor, version: int, reason: str):
     complaint = locked(complaint, version)
     require_permission(actor, "reopen_complaint")
     require_not_involved(actor, complaint)
-    before = complaint.status
     require_status(complaint, {Status.RESOLVED, Status.CLOSED})
-    reason = required_text(reason, "reason")
-    complaint.status = Status.INVESTIGATING
+    reopen(complaint, actor=actor, reason=required_text(reason, "reason"))
+    return complaint
+
+
+def reopen(complaint: Complaint, *, actor, reason: str, to: str = Status.INVESTIGATING) -> None:
+    """Reopen a locked, resolved or closed complaint at step `to`; pending callbacks are called off."""
+    before = complaint.status
+    complaint.status = to
     complaint.reopen_count += 1
     complaint.resolved_at = None
     complaint.closed_at = None
+    followups_cancel(complaint)
     record(complaint, actor=actor, kind=EventKind.REOPENED, from_status=before, text=reason)
     if EscalationCause.CUSTOMER_DISSATISFIED in complaint.process.spec.escalate_on:
         escalate(complaint, cause=EscalationCause.CUSTOMER_DISSATISFIED, actor=actor, reason=reason)
-    return complaint
 
 
 @transaction.atomic
 def complaint_set_involved(*, complaint: Complaint, actor, version: int, staff: list):
     """当事人: name the staff the complaint is about; they may no longer handle, approve or judge it."""
-    complaint, before = _handler_step(complaint, actor, version, OPEN_STATUSES)
+    complaint, before = handler_step(complaint, actor, version, OPEN_STATUSES)
     if complaint.assignee in staff:
         raise FieldError("staff", _("The handler cannot be involved; assign the complaint to someone else first."))
     if actor in staff:
@@ -290,6 +227,32 @@ def complaint_set_involved(*, complaint: Complaint, actor, version: int, staff: 
         kind=EventKind.INVOLVED_CHANGED,
         from_status=before,
         data={"staff": sorted(person.username for person in staff)},
+    )
+    return complaint
+
+
+class Mark(models.TextChoices):
+    RED = "red", _("Red-marked for the year-end review")
+    REVIEW = "review", _("Picked for the case-sharing meeting")
+
+
+MARK_FIELDS = {Mark.RED: "red_marked", Mark.REVIEW: "picked_for_review"}
+
+
+@transaction.atomic
+def complaint_mark(*, complaint: Complaint, actor, version: int, mark: str, on: bool, reason: str = ""):
+    """A supervisor red-marks a case for the year-end review or picks it for the case-sharing meeting."""
+    complaint = locked(complaint, version)
+    require_permission(actor, "manage_complaint")
+    require_not_involved(actor, complaint)
+    setattr(complaint, MARK_FIELDS[mark], on)
+    record(
+        complaint,
+        actor=actor,
+        kind=EventKind.MARKED,
+        from_status=complaint.status,
+        text=reason,
+        data={"mark": mark, "on": on},
     )
     return complaint
 
@@ -329,7 +292,7 @@ def complaint_log_contact(
 @transaction.atomic
 def complaint_set_priority(*, complaint: Complaint, actor, version: int, priority: str, reason: str):
     """Change the priority by hand; clocks whose limit depends on it follow."""
-    complaint, before = _handler_step(complaint, actor, version, OPEN_STATUSES)
+    complaint, before = handler_step(complaint, actor, version, OPEN_STATUSES)
     previous, complaint.priority = complaint.priority, priority
     record(
         complaint,
@@ -345,7 +308,7 @@ def complaint_set_priority(*, complaint: Complaint, actor, version: int, priorit
 @transaction.atomic
 def complaint_wait_for_customer(*, complaint: Complaint, actor, version: int, reason: str):
     """The case waits for the customer (documents, a visit, a reply); clocks the process says pause, pause."""
-    complaint, before = _handler_step(
+    complaint, before = handler_step(
         complaint, actor, version, {Status.ASSIGNED, Status.INVESTIGATING, Status.RESOLVING}
     )
     if complaint.waiting_for_customer:
@@ -364,7 +327,7 @@ def complaint_wait_for_customer(*, complaint: Complaint, actor, version: int, re
 @transaction.atomic
 def complaint_customer_replied(*, complaint: Complaint, actor, version: int, note: str = ""):
     """The customer answered: paused clocks run again, their due times moved by the time paused."""
-    complaint, before = _handler_step(complaint, actor, version, OPEN_STATUSES)
+    complaint, before = handler_step(complaint, actor, version, OPEN_STATUSES)
     if not complaint.waiting_for_customer:
         raise DomainError(_("The case is not waiting for the customer."), code="not_waiting")
     complaint.waiting_for_customer = False

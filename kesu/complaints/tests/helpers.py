@@ -41,3 +41,9 @@ def clocks(api: Api, number: str) -> dict:
 
 def due(clock: dict) -> dt.datetime:
     return dt.datetime.fromisoformat(clock["due_at"]).astimezone(SHANGHAI)
+
+
+def follow_up(api: Api, number: str, satisfaction: str = "satisfied", outcome: str = "客户表示满意", expect=200):
+    response = api.post(f"/complaints/{number}/follow-up", {"satisfaction": satisfaction, "outcome": outcome})
+    assert response.status_code == expect, response.content.decode()
+    return response.json()

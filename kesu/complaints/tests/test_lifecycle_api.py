@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from kesu.complaints.models import Complaint
-from kesu.complaints.tests.helpers import contact, step
+from kesu.complaints.tests.helpers import contact, follow_up, step
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def kinds(api, number):
 
 
 def test_a_valid_service_complaint_runs_from_intake_to_closure(as_, received):
-    agent, handler, follow_up = as_("agent"), as_("handler"), as_("follow_up")
+    agent, handler, follow_up_agent = as_("agent"), as_("handler"), as_("follow_up")
 
     assigned = step(agent, received, "assign", assignee="handler")
     assert assigned["status"]["key"] == "assigned"
@@ -42,7 +42,10 @@ def test_a_valid_service_complaint_runs_from_intake_to_closure(as_, received):
     assert resolved["status"]["key"] == "resolved"
     assert resolved["resolved_at"]
 
-    closed = step(follow_up, received, "close", note="回访满意")
+    assert step(follow_up_agent, received, "close", expect=422)["code"] == "follow_ups_due"
+    called = follow_up(follow_up_agent, received, "satisfied", "客户对处理结果满意")
+    assert called["follow_ups"][0]["satisfaction"] == "satisfied"
+    closed = step(follow_up_agent, received, "close", note="回访满意")
     assert closed["status"]["key"] == "closed"
     assert kinds(handler, received) == [
         "received",
@@ -51,6 +54,7 @@ def test_a_valid_service_complaint_runs_from_intake_to_closure(as_, received):
         "finding_recorded",
         "contact",
         "resolved",
+        "follow_up_done",
         "closed",
     ]
 
@@ -65,6 +69,7 @@ def test_an_invalid_complaint_needs_an_explanation_to_the_customer_before_it_res
 
     contact(handler, investigating, "explanation", "再次致电客户说明情况，取得理解")
     assert step(handler, investigating, "resolve", resolution="已解释")["status"]["key"] == "resolved"
+    follow_up(as_("follow_up"), investigating)
     assert step(as_("follow_up"), investigating, "close")["status"]["key"] == "closed"
 
 
@@ -87,14 +92,32 @@ def test_a_product_defect_needs_an_approved_plan(as_, intake):
 
     assert step(handler, number, "resolve", expect=422, resolution="换货")["code"] == "plan_missing"
 
-    proposed = step(handler, number, "plan", summary="为客户换新", remedies=[{"kind": "exchange"}])
+    # call_center: compensation and refunds need the supervisor's approval
+    remedies = [{"kind": "exchange"}, {"kind": "compensation", "amount": 200}]
+    proposed = step(handler, number, "plan", summary="换新并补偿 200 元", remedies=remedies)
     assert proposed["status"]["key"] == "awaiting_approval"
     assert proposed["plan"]["status"]["key"] == "proposed"
+    assert [(s["role"], s["status"]) for s in proposed["plan"]["approvals"]] == [("supervisor", "pending")]
 
     approved = step(supervisor, number, "plan/approve", note="同意")
     assert approved["status"]["key"] == "resolving"
     assert approved["plan"]["decided_by"]["username"] == "supervisor"
     assert step(handler, number, "resolve", resolution="已换新")["status"]["key"] == "resolved"
+
+
+def test_a_plan_no_rule_asks_to_approve_is_carried_out_at_once(as_, intake):
+    intake["category"] = "product_quality"
+    number = as_("agent").post("/complaints", intake).json()["number"]
+    handler = as_("handler")
+    step(as_("agent"), number, "assign", assignee="handler")
+    step(handler, number, "start-investigation")
+    step(handler, number, "finding", finding="product_defect")
+
+    proposed = step(handler, number, "plan", summary="为客户换新", remedies=[{"kind": "exchange"}])
+
+    assert proposed["status"]["key"] == "resolving"
+    assert proposed["plan"]["status"]["key"] == "approved"
+    assert proposed["plan"]["approvals"] == []
 
 
 def test_a_rejected_plan_goes_back_to_the_handler_with_the_reason(as_, investigating):
@@ -110,8 +133,24 @@ def test_a_rejected_plan_goes_back_to_the_handler_with_the_reason(as_, investiga
     again = step(
         handler, investigating, "plan", summary="致歉并赠送优惠券", remedies=[{"kind": "coupon", "amount": 50}]
     )
-    assert again["plan"]["status"]["key"] == "proposed"
+    assert again["plan"]["status"]["key"] == "approved"  # no rule asks to approve a coupon
     assert again["plan"]["remedies"] == [{"kind": "coupon", "note": "", "amount": "50.00"}]
+
+
+def test_an_approver_may_ask_for_changes_and_the_revised_plan_goes_round_again(as_, investigating):
+    handler, supervisor = as_("handler"), as_("supervisor")
+    step(handler, investigating, "finding", finding="valid")
+    step(handler, investigating, "plan", summary="补偿 500 元", remedies=[{"kind": "compensation", "amount": 500}])
+
+    sent_back = step(supervisor, investigating, "plan/request-changes", reason="补偿改为 200 元")
+    assert sent_back["status"]["key"] == "investigating"
+    assert sent_back["plan"]["status"]["key"] == "changes_requested"
+
+    revised = step(
+        handler, investigating, "plan", summary="补偿 200 元", remedies=[{"kind": "compensation", "amount": 200}]
+    )
+    assert revised["status"]["key"] == "awaiting_approval"
+    assert step(supervisor, investigating, "plan/approve")["status"]["key"] == "resolving"
 
 
 def test_a_pending_matter_waits_for_the_agreed_date_and_resumes_where_it_stopped(as_, investigating):
@@ -136,13 +175,14 @@ def test_the_agreed_date_of_a_pending_matter_must_be_in_the_future(as_, investig
 
 
 def test_a_dissatisfied_customer_reopens_the_case(as_, investigating):
-    handler, follow_up = as_("handler"), as_("follow_up")
+    handler, follow_up_agent = as_("handler"), as_("follow_up")
     step(handler, investigating, "finding", finding="valid")
     contact(handler, investigating, "apology")
     step(handler, investigating, "resolve", resolution="已致歉")
-    step(follow_up, investigating, "close")
+    follow_up(follow_up_agent, investigating)
+    step(follow_up_agent, investigating, "close")
 
-    reopened = step(follow_up, investigating, "reopen", reason="回访不满意，要求赔偿")
+    reopened = step(follow_up_agent, investigating, "reopen", reason="回访不满意，要求赔偿")
     assert reopened["status"]["key"] == "investigating"
     assert reopened["reopen_count"] == 1
     assert reopened["closed_at"] is None
@@ -197,6 +237,7 @@ def _bring_to(as_, number, status):
     step(handler, number, "resolve", resolution="已解释")
     if status == "resolved":
         return
+    follow_up(as_("follow_up"), number)
     step(as_("follow_up"), number, "close")
 
 

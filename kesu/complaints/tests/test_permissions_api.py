@@ -3,7 +3,7 @@
 import pytest
 
 from kesu.complaints.models import Complaint
-from kesu.complaints.tests.helpers import api_version, contact, step
+from kesu.complaints.tests.helpers import api_version, contact, follow_up, step
 from kesu.customers.models import PersonalDataAccess
 
 
@@ -22,7 +22,8 @@ def investigating(as_, number):
 @pytest.fixture
 def awaiting_approval(as_, investigating):
     step(as_("handler"), investigating, "finding", finding="valid")
-    step(as_("handler"), investigating, "plan", summary="致歉", remedies=[{"kind": "apology"}])
+    compensation = [{"kind": "apology"}, {"kind": "compensation", "amount": 100}]
+    step(as_("handler"), investigating, "plan", summary="致歉并补偿", remedies=compensation)
     return investigating
 
 
@@ -67,7 +68,7 @@ def test_others_may_not_approve_plans(as_, awaiting_approval, role):
 def test_nobody_approves_their_own_plan(as_, investigating):
     supervisor = as_("supervisor")
     step(supervisor, investigating, "finding", finding="valid")
-    step(supervisor, investigating, "plan", summary="致歉", remedies=[{"kind": "apology"}])
+    step(supervisor, investigating, "plan", summary="补偿", remedies=[{"kind": "compensation", "amount": 100}])
 
     refused = step(supervisor, investigating, "plan/approve", expect=422)
     assert refused["code"] == "own_plan"
@@ -82,6 +83,7 @@ def test_closing_and_reopening_belong_to_follow_up_and_leaders(as_, investigatin
 
     step(handler, investigating, "close", expect=403)
     step(as_("agent"), investigating, "close", expect=403)
+    follow_up(as_("follow_up"), investigating)
     step(as_("follow_up"), investigating, "close")
     step(handler, investigating, "reopen", expect=403, reason="不满意")
     step(as_("supervisor"), investigating, "reopen", reason="不满意")

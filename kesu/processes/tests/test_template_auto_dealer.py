@@ -13,7 +13,7 @@ from kesu.accounts.models import Department, Seat
 from kesu.accounts.roles import Role
 from kesu.clocks.sweep import clocks_sweep
 from kesu.complaints.models import Complaint
-from kesu.complaints.tests.helpers import api_version, at, clocks, contact, due, step
+from kesu.complaints.tests.helpers import api_version, at, clocks, contact, due, follow_up, step
 from kesu.conftest import Api, make_staff
 from kesu.notifications.models import Notification
 from kesu.processes.models import Process
@@ -345,8 +345,9 @@ def test_the_handler_is_warned_when_managements_4_hours_are_used_up(as_, plan_pr
 
 
 def test_accountability_is_due_8_working_hours_after_approval_counting_the_make_up_saturday(as_, travel, plan_proposed):
-    travel(at(2026, 10, 9, 16))  # Friday
+    travel(at(2026, 10, 9, 16))  # Friday: management review, then the GM, approve
     step(as_("manager"), plan_proposed, "plan/approve", note="同意，对车间扣罚")
+    step(as_("gm"), plan_proposed, "plan/approve", note="同意")
 
     now = clocks(as_("manager_wang"), plan_proposed)
 
@@ -358,6 +359,7 @@ def test_accountability_is_due_8_working_hours_after_approval_counting_the_make_
 def test_the_callback_is_due_within_24_hours_of_resolution_and_closing_meets_it(as_, travel, plan_proposed):
     travel(at(2026, 10, 9, 16))
     step(as_("manager"), plan_proposed, "plan/approve")
+    step(as_("gm"), plan_proposed, "plan/approve")
     travel(at(2026, 10, 10, 15))
     step(as_("manager_wang"), plan_proposed, "resolve", resolution="已返修，工时费已减免，车间已扣罚")
 
@@ -366,6 +368,7 @@ def test_the_callback_is_due_within_24_hours_of_resolution_and_closing_meets_it(
     assert clocks(as_("follow_up"), plan_proposed)["accountability"]["state"] == "met"
 
     travel(at(2026, 10, 11, 10))
+    follow_up(as_("follow_up"), plan_proposed, "satisfied")
     step(as_("follow_up"), plan_proposed, "close", note="回访满意")
 
     assert clocks(as_("follow_up"), plan_proposed)["callback"]["state"] == "met"

@@ -32,7 +32,7 @@ def people(staff, equipment_aftersales):
     the production manager and production QC; each post with a backup where the seed needs one."""
     production, sales, project = (Department.objects.get(code=code) for code in ("production", "sales", "project"))
     crew = {
-        "project_manager": make_staff("project_manager", Role.SUPERVISOR, department=project, display_name="项目经理"),
+        "project_manager": make_staff("project_manager", Role.MANAGER, department=project, display_name="项目经理"),
         "project_deputy": make_staff("project_deputy", Role.SUPERVISOR, department=project, display_name="项目副经理"),
         "sales_owner": make_staff("sales_owner", Role.HANDLER, department=sales, display_name="业务员小周"),
         "installer": make_staff("installer", Role.HANDLER, department=production, display_name="安装调试负责人"),
@@ -394,6 +394,10 @@ class TestDisposition:
         )
         assert step(lead, at_work, "resolve", expect=409, resolution="x")["code"] == "invalid_transition"
 
+        # 5.2.7: the disposition form is confirmed by two managers in turn
+        waiting = step(as_("project_manager"), at_work, "plan/approve", note="项目经理确认")
+        assert waiting["status"]["key"] == "awaiting_approval"
+        assert step(as_("project_manager"), at_work, "plan/approve", expect=422)["code"] == "decided_before"
         step(as_("production_manager"), at_work, "plan/approve", note="处置单已确认")
         resolved = step(lead, at_work, "resolve", resolution="已更换电机，客户满意")
 

@@ -1,0 +1,81 @@
+"""回访: the callback's outcome and the customer's satisfaction; a dissatisfied customer reopens the case."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kesu.complaints.models import Complaint, Event, EventKind, Status
+from kesu.complaints.rules import require_not_involved, require_permission
+from kesu.complaints.services.lifecycle import reopen
+from kesu.followups.models import FollowUp, FollowUpStatus, Satisfaction
+from kesu.followups.scheduling import followup_schedule_next
+from kesu.lib.errors import DomainError, InvalidTransition
+
+SURVEY_VALID_DAYS = 30
+SURVEY_QUESTION = _("How satisfied are you with how your complaint was handled?")
+INVALID_SURVEY = _("This survey link is not valid.")
+
+
+def _current(complaint: Complaint) -> FollowUp:
+    followup = complaint.follow_ups.select_for_update().filter(status=FollowUpStatus.SCHEDULED).first()
+    if followup is None or complaint.status != Status.RESOLVED:
+        raise InvalidTransition(_("No follow-up is due for this complaint."), field="status")
+    return followup
+
+
+@transaction.atomic
+def followup_record(*, complaint: Complaint, actor, satisfaction: str, outcome: str, channel: str = "phone"):
+    """The follow-up agent called the customer back."""
+    complaint = Complaint.objects.select_for_update().select_related("process").get(pk=complaint.pk)
+    require_permission(actor, "close_complaint")
+    require_not_involved(actor, complaint)
+    return _answer(
+        complaint,
+        _current(complaint),
+        actor=actor,
+        satisfaction=satisfaction,
+        outcome=outcome,
+        via_survey=False,
+        channel=channel,
+    )
+
+
+@transaction.atomic
+def survey_answer(*, token: str, satisfaction: str, comment: str = "") -> FollowUp:
+    """The customer answered the survey link (no sign-in: the token is the key, once, for 30 days)."""
+    followup = FollowUp.objects.select_related("complaint").filter(survey_token=token).first()
+    if followup is None or followup.created_at < timezone.now() - timezone.timedelta(days=SURVEY_VALID_DAYS):
+        raise DomainError(INVALID_SURVEY, code="survey_invalid", field="token")
+    complaint = Complaint.objects.select_for_update().select_related("process").get(pk=followup.complaint_id)
+    followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+    if followup.status != FollowUpStatus.SCHEDULED or complaint.status != Status.RESOLVED:
+        raise DomainError(_("This survey has been answered already. Thank you!"), code="survey_answered")
+    return _answer(
+        complaint, followup, actor=None, satisfaction=satisfaction, outcome=comment, via_survey=True, channel="web"
+    )
+
+
+def _answer(complaint: Complaint, followup: FollowUp, *, actor, satisfaction, outcome, via_survey, channel):
+    followup.status, followup.satisfaction, followup.outcome = FollowUpStatus.DONE, satisfaction, outcome
+    followup.via_survey, followup.done_by, followup.done_at = via_survey, actor, timezone.now()
+    followup.save()
+    Event.objects.create(
+        complaint=complaint,
+        kind=EventKind.FOLLOW_UP_DONE,
+        actor=actor,
+        text=outcome,
+        data={
+            "follow_up": followup.pk,
+            "sequence": followup.sequence,
+            "of": followup.of,
+            "satisfaction": satisfaction,
+            "via_survey": via_survey,
+            "channel": channel,
+        },
+    )
+    if satisfaction == Satisfaction.DISSATISFIED:
+        reason = outcome or str(_("The customer is dissatisfied (follow-up %(n)d).") % {"n": followup.sequence})
+        reopen(complaint, actor=actor, reason=reason, to=complaint.process.spec.follow_up.reopen_to)
+    else:
+        followup_schedule_next(complaint, sequence=followup.sequence + 1)
+    return followup
