@@ -12,6 +12,10 @@ from django.utils import timezone
 
 from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.services.escalation import clock_breach, clock_warn
+from kesu.complaints.services.pending import pending_reminders_run
+from kesu.followups.services import followups_overdue_notify
+from kesu.notifications.services import notifications_email_pending
+from kesu.tasks.services import tasks_overdue_notify
 
 log = logging.getLogger(__name__)
 
@@ -41,3 +45,18 @@ def _each(clocks, batch: int, action, now) -> int:
         except Exception:  # one bad row must not stop the sweep of the others
             log.exception("sweep: %s failed for clock %s", action.__name__, clock_id)
     return done
+
+
+def sweep_all(now=None) -> dict[str, int]:
+    """Everything due, in one pass: deadlines near and missed, overdue tasks and callbacks, the day's
+    pending-matter reminders, notifications to e-mail. Each part claims its rows first."""
+    now = now or timezone.now()
+    clocks = clocks_sweep(now=now)
+    return {
+        "warned": clocks.warned,
+        "breached": clocks.breached,
+        "tasks overdue": tasks_overdue_notify(now),
+        "callbacks overdue": followups_overdue_notify(now),
+        "reminded": pending_reminders_run(timezone.localdate(now)),
+        "e-mailed": notifications_email_pending(),
+    }

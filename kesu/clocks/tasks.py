@@ -3,20 +3,14 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from kesu.clocks.sweep import clocks_sweep
-from kesu.notifications.services import notifications_email_pending
-
-
-def sweep_and_deliver() -> None:
-    clocks_sweep()
-    notifications_email_pending()
+from kesu.clocks.sweep import sweep_all
 
 
 @db_periodic_task(crontab(minute="*"))
 def sweep_every_minute() -> None:
-    sweep_and_deliver()
+    sweep_all()
 
 
 @db_task()
 def sweep_now() -> None:
-    sweep_and_deliver()
+    sweep_all()

@@ -27,6 +27,7 @@ from kesu.complaints.schemas import (
     MarkIn,
     NoteIn,
     PendingIn,
+    PendingLedgerRow,
     PlanIn,
     PriorityIn,
     ReasonIn,
@@ -35,8 +36,15 @@ from kesu.complaints.schemas import (
     TaskOut,
     VersionIn,
 )
-from kesu.complaints.selectors import ComplaintFilters, complaint_for_user, complaint_list, complaint_timeline
+from kesu.complaints.selectors import (
+    ComplaintFilters,
+    complaint_for_user,
+    complaint_list,
+    complaint_timeline,
+    complaints_visible_to,
+)
 from kesu.complaints.services.intake import CustomerIn, Intake
+from kesu.complaints.services.pending import pending_ledger
 from kesu.customers.services import personal_data_access_log
 from kesu.followups.services import followup_record
 from kesu.tasks.services import complaint_create_task
@@ -316,3 +324,17 @@ def propose_accountability(request, number: str, payload: AccountabilityIn):
         points=payload.points,
     )
     return Status(201, accountability_out(item))
+
+
+@router.get("/pending/ledger", response=list[PendingLedgerRow], summary="未了事宜台账: pending matters by handler")
+def pending_matters_ledger(request):
+    rows = pending_ledger(complaints_visible_to(request.auth))
+    return [
+        {
+            "handler": row["assignee__username"],
+            "name": row["assignee__display_name"] or row["assignee__username"] or "",
+            "count": row["count"],
+            "earliest": row["earliest"],
+        }
+        for row in rows
+    ]

@@ -348,3 +348,10 @@ class AccountabilityIn(In):
 
 PlanOut.model_rebuild()
 ComplaintOut.model_rebuild()
+
+
+class PendingLedgerRow(Schema):
+    handler: str | None
+    name: str
+    count: int
+    earliest: dt.date | None

@@ -9,16 +9,19 @@ from django.utils import timezone
 
 from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.models import Complaint, Event
+from kesu.tasks.models import Task
 
 
 def complaints_visible_to(user) -> QuerySet[Complaint]:
-    """Everyone with `view_all_complaints` sees all; others see what is assigned to them or their department."""
+    """Everyone with `view_all_complaints` sees all; others see what is assigned or escalated to them,
+    their department's complaints, and those their department has a task for (协办)."""
     complaints = Complaint.objects.all()
     if user.has_perm("complaints.view_all_complaints"):
         return complaints
-    mine = Q(assignee=user)
+    mine = Q(assignee=user) | Q(escalated_to=user)
     if user.department_id:
-        mine |= Q(department_id=user.department_id)
+        tasks = Task.objects.filter(complaint=OuterRef("pk"), department_id=user.department_id)
+        mine |= Q(department_id=user.department_id) | Exists(tasks)
     return complaints.filter(mine)
 
 

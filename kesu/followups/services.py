@@ -4,12 +4,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kesu.accounts.models import User
+from kesu.accounts.roles import Role
 from kesu.complaints.models import Complaint, Event, EventKind, Status
 from kesu.complaints.rules import require_not_involved, require_permission
 from kesu.complaints.services.lifecycle import reopen
 from kesu.followups.models import FollowUp, FollowUpStatus, Satisfaction
 from kesu.followups.scheduling import followup_schedule_next
 from kesu.lib.errors import DomainError, InvalidTransition
+from kesu.notifications.models import NotificationKind
+from kesu.notifications.services import notify
 
 SURVEY_VALID_DAYS = 30
 SURVEY_QUESTION = _("How satisfied are you with how your complaint was handled?")
@@ -79,3 +83,20 @@ def _answer(complaint: Complaint, followup: FollowUp, *, actor, satisfaction, ou
     else:
         followup_schedule_next(complaint, sequence=followup.sequence + 1)
     return followup
+
+
+def followups_overdue_notify(now) -> int:
+    """Tell the follow-up agents, once per callback, that a callback is past its time."""
+    overdue = FollowUp.objects.filter(status=FollowUpStatus.SCHEDULED, breached_at=None, due_at__lte=now)
+    agents = list(User.objects.filter(groups__name=Role.FOLLOW_UP, is_active=True, is_away=False)[:50])
+    told = 0
+    for followup in overdue.select_related("complaint")[:1000]:
+        if FollowUp.objects.filter(pk=followup.pk, breached_at=None).update(breached_at=now):
+            notify(
+                users=agents,
+                kind=NotificationKind.FOLLOW_UP_DUE,
+                complaint=followup.complaint,
+                number=followup.complaint.number,
+            )
+            told += 1
+    return told

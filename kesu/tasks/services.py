@@ -184,3 +184,20 @@ def task_cancel(*, task: Task, actor, reason: str) -> Task:
 def require_no_open_required_tasks(complaint: Complaint) -> None:
     if complaint.tasks.filter(required=True, status=TaskStatus.OPEN).exists():
         raise DomainError(_("A required task is still open."), field="tasks", code="tasks_open")
+
+
+def tasks_overdue_notify(now: dt.datetime) -> int:
+    """Tell the owner and the complaint's handler, once, that a task is past its deadline."""
+    overdue = Task.objects.filter(status=TaskStatus.OPEN, breached_at=None, due_at__lte=now)
+    told = 0
+    for task in overdue.select_related("complaint", "owner", "backup", "complaint__assignee")[:1000]:
+        if Task.objects.filter(pk=task.pk, breached_at=None).update(breached_at=now):
+            notify(
+                users=[*_task_people(task), task.complaint.assignee],
+                kind=NotificationKind.TASK_OVERDUE,
+                complaint=task.complaint,
+                number=task.complaint.number,
+                task=task.title,
+            )
+            told += 1
+    return told

@@ -9,7 +9,7 @@ from kesu.clocks.models import Clock
 from kesu.clocks.services import clocks_pause, clocks_resume
 from kesu.clocks.sweep import clocks_sweep
 from kesu.complaints.models import Complaint
-from kesu.complaints.tests.helpers import at, clocks, contact, due, step
+from kesu.complaints.tests.helpers import accountable, at, clocks, contact, due, step
 from kesu.notifications.models import Notification
 from kesu.processes.document import PauseReason
 
@@ -58,6 +58,7 @@ def test_resolving_stops_the_resolve_clock(as_, intake):
     step(handler, number, "start-investigation")
     step(handler, number, "finding", finding="valid")
     contact(handler, number, "apology")
+    accountable(handler, number)
     step(handler, number, "resolve", resolution="已致歉")
 
     resolve = clocks(handler, number)["resolve"]
@@ -74,6 +75,7 @@ def test_a_reopened_complaint_gets_a_new_resolve_clock(as_, intake):
     step(handler, number, "start-investigation")
     step(handler, number, "finding", finding="valid")
     contact(handler, number, "apology")
+    accountable(handler, number)
     step(handler, number, "resolve", resolution="已致歉")
     step(as_("follow_up"), number, "reopen", reason="客户不满意")
 
@@ -175,6 +177,7 @@ class TestTheSweep:
         step(handler, number, "start-investigation")
         step(handler, number, "finding", finding="valid")
         contact(handler, number, "apology")
+        accountable(handler, number)
         step(handler, number, "resolve", resolution="已致歉")
 
         assert clocks_sweep(now=timezone.now() + dt.timedelta(days=30)).breached == 0

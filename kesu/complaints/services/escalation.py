@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kesu.accountability.services import accountability_for_breach
 from kesu.accounts.models import Seat, User
 from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.models import Complaint, Event, EventKind
@@ -146,6 +147,7 @@ def clock_breach(clock_id: int, now: dt.datetime) -> bool:
         )
         if BreachAction.NOTIFY in spec.on_breach:
             _notify_about_clock(clock, NotificationKind.CLOCK_BREACHED, complaint)
+        accountability_for_breach(complaint=complaint, clock=clock.key)
         escalates = EscalationCause.CLOCK_BREACH in complaint.process.spec.escalate_on
         if BreachAction.ESCALATE in spec.on_breach and escalates and complaint.status in OPEN_STATUSES:
             escalate(complaint, cause=EscalationCause.CLOCK_BREACH, clock=clock.key)

@@ -47,3 +47,29 @@ def follow_up(api: Api, number: str, satisfaction: str = "satisfied", outcome: s
     response = api.post(f"/complaints/{number}/follow-up", {"satisfaction": satisfaction, "outcome": outcome})
     assert response.status_code == expect, response.content.decode()
     return response.json()
+
+
+def accountable(api: Api, number: str, person: str = "agent", fault: str = "坐席服务态度差", points: int = 2) -> dict:
+    """责任认定: the handler names the staff member at fault and the penalty (call_center: valid complaints)."""
+    body = {"person": person, "fault": fault, "measure": "penalty", "points": points}
+    response = api.post(f"/complaints/{number}/accountability", body)
+    assert response.status_code == 201, response.content.decode()
+    return response.json()
+
+
+def call_center_variant(version: int = 2, **changes):
+    """The call-centre process with some rules changed, loaded as a new default version."""
+    import yaml
+
+    from kesu.processes.services import LIBRARY, process_load, process_parse
+
+    data = yaml.safe_load((LIBRARY / "call_center.yaml").read_text(encoding="utf-8"))
+    data.update(version=version, **changes)
+    return process_load(document=process_parse(yaml.safe_dump(data, allow_unicode=True)), make_default=True)
+
+
+def bring_to_investigation(as_, intake, **change) -> str:
+    number = as_("agent").post("/complaints", {**intake, **change}).json()["number"]
+    step(as_("agent"), number, "assign", assignee="handler")
+    step(as_("handler"), number, "start-investigation")
+    return number

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from kesu.complaints.models import Complaint
-from kesu.complaints.tests.helpers import contact, follow_up, step
+from kesu.complaints.tests.helpers import accountable, contact, follow_up, step
 
 
 @pytest.fixture
@@ -38,6 +38,7 @@ def test_a_valid_service_complaint_runs_from_intake_to_closure(as_, received):
     found = step(handler, received, "finding", finding="valid", note="录音证实坐席态度恶劣")
     assert found["finding"] == {"key": "valid", "label": "有效投诉"}
     contact(handler, received, "apology", "致电客户致歉，客户表示谅解")
+    accountable(handler, received)
     resolved = step(handler, received, "resolve", resolution="已致歉，对坐席扣罚")
     assert resolved["status"]["key"] == "resolved"
     assert resolved["resolved_at"]
@@ -53,6 +54,8 @@ def test_a_valid_service_complaint_runs_from_intake_to_closure(as_, received):
         "investigation_started",
         "finding_recorded",
         "contact",
+        "accountability_recorded",
+        "accountability_decided",
         "resolved",
         "follow_up_done",
         "closed",
@@ -178,6 +181,7 @@ def test_a_dissatisfied_customer_reopens_the_case(as_, investigating):
     handler, follow_up_agent = as_("handler"), as_("follow_up")
     step(handler, investigating, "finding", finding="valid")
     contact(handler, investigating, "apology")
+    accountable(handler, investigating)
     step(handler, investigating, "resolve", resolution="已致歉")
     follow_up(follow_up_agent, investigating)
     step(follow_up_agent, investigating, "close")

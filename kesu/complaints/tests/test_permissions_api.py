@@ -3,7 +3,7 @@
 import pytest
 
 from kesu.complaints.models import Complaint
-from kesu.complaints.tests.helpers import api_version, contact, follow_up, step
+from kesu.complaints.tests.helpers import accountable, api_version, contact, follow_up, step
 from kesu.customers.models import PersonalDataAccess
 
 
@@ -79,6 +79,7 @@ def test_closing_and_reopening_belong_to_follow_up_and_leaders(as_, investigatin
     handler = as_("handler")
     step(handler, investigating, "finding", finding="valid")
     contact(handler, investigating, "apology")
+    accountable(handler, investigating)
     step(handler, investigating, "resolve", resolution="已致歉")
 
     step(handler, investigating, "close", expect=403)
@@ -122,6 +123,7 @@ class TestStaffInvolved:
         assert step(as_("manager"), investigating, "finding", expect=403, finding="valid")["code"] == "involved"
         step(handler, investigating, "finding", finding="valid")
         contact(handler, investigating, "apology")
+        accountable(handler, investigating)
         step(handler, investigating, "resolve", resolution="已致歉")
         assert step(as_("follow_up"), investigating, "close", expect=403)["code"] == "involved"
 

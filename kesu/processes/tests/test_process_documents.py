@@ -1,7 +1,7 @@
 import pytest
 import yaml
 
-from kesu.complaints.tests.helpers import step
+from kesu.complaints.tests.helpers import accountable, step
 from kesu.lib.errors import DomainError
 from kesu.processes.models import Process
 from kesu.processes.services import LIBRARY, process_load, process_load_template, process_parse, template_names
@@ -38,7 +38,7 @@ def test_a_new_version_leaves_complaints_under_the_old_one_alone(as_, intake):
     number = as_("agent").post("/complaints", intake).json()["number"]
     data = yaml.safe_load(call_center_text())
     data["version"] = 2
-    data["findings"]["valid"]["needs"] = ["apology_contact", "plan"]
+    data["findings"]["valid"]["needs"] = ["apology_contact", "accountability", "plan"]
     process_load(document=process_parse(yaml.safe_dump(data, allow_unicode=True)))
 
     newer = as_("agent").post("/complaints", intake).json()
@@ -50,6 +50,7 @@ def test_a_new_version_leaves_complaints_under_the_old_one_alone(as_, intake):
         {"channel": "phone", "direction": "outbound", "purpose": "apology", "summary": "致歉"},
     )
 
+    accountable(as_("handler"), number)
     assert newer["process"] == {"name": "call_center", "version": 2}
     assert step(as_("handler"), number, "resolve", resolution="已致歉")["status"]["key"] == "resolved"
 

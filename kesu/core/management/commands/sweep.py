@@ -1,13 +1,10 @@
 from django.core.management.base import BaseCommand
 
-from kesu.clocks.sweep import clocks_sweep
-from kesu.notifications.services import notifications_email_pending
+from kesu.clocks.sweep import sweep_all
 
 
 class Command(BaseCommand):
-    help = "Run one sweep now: warn of near deadlines, act on missed ones, e-mail pending notifications."
+    help = "Run one sweep now: deadlines near and missed, overdue tasks and callbacks, pending reminders, e-mail."
 
     def handle(self, *args, **options):
-        result = clocks_sweep()
-        emailed = notifications_email_pending()
-        self.stdout.write(f"warned {result.warned}, breached {result.breached}, e-mailed {emailed}")
+        self.stdout.write(", ".join(f"{name} {count}" for name, count in sweep_all().items()))
