@@ -190,34 +190,37 @@ def _remedy_tasks(complaint: Complaint, plan: Plan, actor) -> None:
 @transaction.atomic
 def complaint_reject_plan(*, complaint: Complaint, actor, version: int, reason: str):
     """The plan is refused, with the reason; the handler must find another."""
-    complaint, plan, step = _current_step(complaint, actor, version)
-    reason = required_text(reason, "reason")
-    _decide_step(step, actor, ApprovalStatus.REJECTED, reason)
-    _close_plan(plan, actor, PlanStatus.REJECTED, reason)
-    complaint.status = Status.INVESTIGATING
-    record(
-        complaint,
-        actor=actor,
-        kind=EventKind.PLAN_REJECTED,
-        from_status=Status.AWAITING_APPROVAL,
-        text=reason,
-        data={"plan": plan.pk, "step": step.step},
-    )
-    return complaint
+    return _send_back(complaint, actor, version, reason, decision=SendBack.REJECTED)
 
 
 @transaction.atomic
 def complaint_request_plan_changes(*, complaint: Complaint, actor, version: int, reason: str):
     """The approver asks for a revised plan (e.g. a smaller amount); the handler proposes it again."""
+    return _send_back(complaint, actor, version, reason, decision=SendBack.CHANGES_REQUESTED)
+
+
+class SendBack:
+    """How an approver sends a plan back: the step's, the plan's and the event's words for it."""
+
+    REJECTED = (ApprovalStatus.REJECTED, PlanStatus.REJECTED, EventKind.PLAN_REJECTED)
+    CHANGES_REQUESTED = (
+        ApprovalStatus.CHANGES_REQUESTED,
+        PlanStatus.CHANGES_REQUESTED,
+        EventKind.PLAN_CHANGES_REQUESTED,
+    )
+
+
+def _send_back(complaint: Complaint, actor, version: int, reason: str, *, decision) -> Complaint:
+    step_status, plan_status, event_kind = decision
     complaint, plan, step = _current_step(complaint, actor, version)
     reason = required_text(reason, "reason")
-    _decide_step(step, actor, ApprovalStatus.CHANGES_REQUESTED, reason)
-    _close_plan(plan, actor, PlanStatus.CHANGES_REQUESTED, reason)
+    _decide_step(step, actor, step_status, reason)
+    _close_plan(plan, actor, plan_status, reason)
     complaint.status = Status.INVESTIGATING
     record(
         complaint,
         actor=actor,
-        kind=EventKind.PLAN_CHANGES_REQUESTED,
+        kind=event_kind,
         from_status=Status.AWAITING_APPROVAL,
         text=reason,
         data={"plan": plan.pk, "step": step.step},
