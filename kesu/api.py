@@ -16,6 +16,7 @@ from kesu.lib.errors import DomainError
 from kesu.lib.validation import error_message, field_path
 from kesu.notifications.api import router as notifications_router
 from kesu.processes.api import router as processes_router
+from kesu.reports.api import router as reports_router
 from kesu.tasks.api import router as tasks_router
 
 
@@ -42,6 +43,7 @@ api.add_router("/follow-ups", followups_router)
 api.add_router("/accountability", accountability_router)
 api.add_router("/improvements", improvements_router)
 api.add_router("/cases", cases_router)
+api.add_router("/reports", reports_router)
 
 
 def _error(request, status: int, code: str, detail: str, errors: list[dict] | None = None):

@@ -1,0 +1,68 @@
+"""Counts and reports, computed by the database (aggregates), never by looping in Python."""
+
+import datetime as dt
+
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.utils import timezone
+
+from kesu.clocks.models import Clock, ClockState
+from kesu.complaints.models import Status
+from kesu.complaints.selectors import complaints_visible_to
+from kesu.followups.models import FollowUp, FollowUpStatus
+
+OPEN = [Status.NEW, Status.ASSIGNED, Status.INVESTIGATING, Status.AWAITING_APPROVAL, Status.RESOLVING, Status.PENDING]
+
+
+def dashboard_counts(user) -> dict:
+    """The home page's numbers: open cases by status, overdue, due soon, mine, escalated to me."""
+    now = timezone.now()
+    running = Clock.objects.filter(complaint=OuterRef("pk"), state=ClockState.RUNNING)
+    open_cases = complaints_visible_to(user).filter(status__in=OPEN)
+    by_status = dict(open_cases.values_list("status").annotate(count=Count("pk")).order_by())
+    flags = open_cases.aggregate(
+        mine=Count("pk", filter=Q(assignee=user)),
+        escalated_to_me=Count("pk", filter=Q(escalated_to=user)),
+    )
+    return {
+        "open_by_status": {status: by_status.get(status, 0) for status in OPEN},
+        "overdue": open_cases.filter(Exists(running.filter(due_at__lte=now))).count(),
+        "due_soon": open_cases.filter(Exists(running.filter(warn_at__lte=now, due_at__gt=now))).count(),
+        **flags,
+    }
+
+
+def _month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime(month.year, month.month, 1))
+    end = timezone.make_aware(dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1))
+    return start, end
+
+
+def _breakdown(complaints, field: str) -> dict[str, int]:
+    return dict(complaints.values_list(field).annotate(count=Count("pk")).order_by())
+
+
+def monthly_report(user, month: dt.date) -> dict:
+    """月报: what came in during the month and how it was handled; satisfaction of the month's callbacks."""
+    start, end = _month_bounds(month)
+    received = complaints_visible_to(user).filter(received_at__gte=start, received_at__lt=end)
+    resolution = ExpressionWrapper(F("resolved_at") - F("received_at"), output_field=DurationField())
+    resolved = received.filter(resolved_at__isnull=False)
+    average = resolved.aggregate(average=Avg(resolution))["average"]
+    callbacks = FollowUp.objects.filter(
+        status=FollowUpStatus.DONE, done_at__gte=start, done_at__lt=end, complaint__in=complaints_visible_to(user)
+    )
+    return {
+        "month": month.strftime("%Y-%m"),
+        "received": received.count(),
+        "resolved": resolved.count(),
+        "average_resolution_hours": round(average.total_seconds() / 3600, 1) if average else None,
+        "by_category": _breakdown(received, "category"),
+        "by_channel": _breakdown(received, "channel"),
+        "by_priority": _breakdown(received, "priority"),
+        "by_status": _breakdown(received, "status"),
+        "by_department": _breakdown(received, "department__code"),
+        "by_process": _breakdown(received, "process__name"),
+        "escalated": received.filter(tier__gt=1).count(),
+        "reopened": received.filter(reopen_count__gt=0).count(),
+        "satisfaction": _breakdown(callbacks, "satisfaction"),
+    }

@@ -1,0 +1,60 @@
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from kesu.clocks.models import Clock
+from kesu.complaints.tests.helpers import bring_to_investigation, contact, follow_up, step
+
+
+def test_the_dashboard_counts_open_overdue_and_mine(as_, intake):
+    mine = bring_to_investigation(as_, intake)
+    as_("agent").post("/complaints", intake)
+    Clock.objects.filter(complaint__number=mine, key="resolve").update(due_at=timezone.now() - dt.timedelta(hours=1))
+
+    counts = as_("handler").get("/reports/dashboard").json()
+
+    assert counts["open_by_status"]["investigating"] == 1
+    assert counts["open_by_status"]["new"] == 1
+    assert (counts["overdue"], counts["mine"], counts["escalated_to_me"]) == (1, 1, 0)
+
+
+def test_the_monthly_report_breaks_the_month_down(as_, intake):
+    number = bring_to_investigation(as_, intake)
+    as_("agent").post("/complaints", {**intake, "category": "product_quality", "priority": "high"})
+    handler = as_("handler")
+    step(handler, number, "finding", finding="invalid")
+    contact(handler, number, "explanation")
+    step(handler, number, "resolve", resolution="已解释")
+    follow_up(as_("follow_up"), number, "satisfied")
+
+    report = as_("manager").get("/reports/monthly", {"month": timezone.localdate().strftime("%Y-%m")}).json()
+
+    assert (report["received"], report["resolved"]) == (2, 1)
+    assert report["by_category"] == {"service_quality": 1, "product_quality": 1}
+    assert report["by_priority"] == {"medium": 1, "high": 1}
+    assert report["satisfaction"] == {"satisfied": 1}
+    assert report["average_resolution_hours"] is not None
+
+
+def test_the_reports_cost_the_same_queries_however_many_complaints(as_, intake):
+    month = {"month": timezone.localdate().strftime("%Y-%m")}
+    as_("agent").post("/complaints", intake)
+    with CaptureQueriesContext(connection) as few:
+        as_("manager").get("/reports/monthly", month)
+        as_("manager").get("/reports/dashboard")
+    for _ in range(5):
+        as_("agent").post("/complaints", intake)
+    with CaptureQueriesContext(connection) as many:
+        as_("manager").get("/reports/monthly", month)
+        as_("manager").get("/reports/dashboard")
+
+    assert len(many) == len(few)
+
+
+def test_a_report_shows_only_what_the_reader_may_see(as_, intake):
+    as_("agent").post("/complaints", intake)
+
+    assert as_("finance").get("/reports/dashboard").json()["open_by_status"]["new"] == 0
+    assert as_("finance").get("/reports/monthly", {"month": "2026-13"}).status_code == 422
