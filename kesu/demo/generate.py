@@ -157,7 +157,8 @@ def _batch(world: World, size: int, start: dt.datetime, days: int, numbers: _Num
     events, clocks, tasks, followups = [], [], [], []
     for complaint in complaints:
         events.extend(_events(complaint))
-        clocks.append(_clock(complaint, now))
+        if complaint.process.spec.clocks:
+            clocks.append(_clock(complaint, now))
         if random.random() < 0.12:
             tasks.append(_task(world, complaint, now))
         if complaint.status in (Status.RESOLVED, Status.CLOSED):
@@ -240,7 +241,8 @@ def _events(complaint: Complaint) -> list[Event]:
 
 
 def _clock(complaint: Complaint, now: dt.datetime) -> Clock:
-    """The resolve clock: stopped when resolved, running otherwise (a share of them overdue)."""
+    """The process's last clock (its longest, e.g. resolve): stopped when resolved, running otherwise
+    (a share of them overdue)."""
     limit = dt.timedelta(days=random.choice([1, 2, 3, 5]))
     started = complaint.received_at
     due = started + limit if complaint.status not in OPEN or random.random() < 0.25 else now + limit * random.random()

@@ -10,13 +10,20 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo
 
 import holidays
 
 _MAX_DAYS = 3 * 366  # no deadline reaches further: a calendar without working days is a mistake
 DAY = dt.timedelta(days=1)
+
+
+@cache
+def public_holidays(country: str) -> holidays.HolidayBase:
+    """One calendar per country for the whole process: working out a year of holidays takes a while,
+    and public holidays do not change while Kesu runs (a new `holidays` release comes with a restart)."""
+    return holidays.country_holidays(country)
 
 
 @dataclass(frozen=True)
@@ -30,9 +37,9 @@ class BusinessCalendar:
     days_off: frozenset[dt.date] = field(default_factory=frozenset)
     working_days: frozenset[dt.date] = field(default_factory=frozenset)
 
-    @cached_property
+    @property
     def _public(self) -> holidays.HolidayBase:
-        return holidays.country_holidays(self.country)
+        return public_holidays(self.country)
 
     def is_working_day(self, day: dt.date) -> bool:
         if self.always_open or day in self.working_days:

@@ -138,18 +138,19 @@ def clock_breach(clock_id: int, now: dt.datetime) -> bool:
         if not claimed:
             return False
         clock = Clock.objects.get(pk=clock_id)
-        spec = next(spec for spec in complaint.process.spec.clocks if spec.key == clock.key)
+        spec = next((spec for spec in complaint.process.spec.clocks if spec.key == clock.key), None)
         Event.objects.create(
             complaint=complaint,
             kind=EventKind.CLOCK_BREACHED,
             at=now,
             data={"clock": clock.key, "due_at": clock.due_at.isoformat(), "limit": clock.limit},
         )
-        if BreachAction.NOTIFY in spec.on_breach:
+        actions = spec.on_breach if spec else [BreachAction.NOTIFY]
+        if BreachAction.NOTIFY in actions:
             _notify_about_clock(clock, NotificationKind.CLOCK_BREACHED, complaint)
         accountability_for_breach(complaint=complaint, clock=clock.key)
         escalates = EscalationCause.CLOCK_BREACH in complaint.process.spec.escalate_on
-        if BreachAction.ESCALATE in spec.on_breach and escalates and complaint.status in OPEN_STATUSES:
+        if BreachAction.ESCALATE in actions and escalates and complaint.status in OPEN_STATUSES:
             escalate(complaint, cause=EscalationCause.CLOCK_BREACH, clock=clock.key)
     return True
 

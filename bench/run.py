@@ -1,0 +1,297 @@
+"""`make bench`: Kesu measured the way production runs it.
+
+PostgreSQL from DATABASE_URL, gunicorn with 2 workers and DEBUG off, driven over HTTP on 127.0.0.1
+by a load generator of threads with keep-alive connections; every scenario is bounded in time and
+in requests. Prints one table and writes bench/results/<date>-<N>.json. The figures are for
+reading (bench/README.md), not for tests to assert.
+
+    python bench/run.py --complaints 10000
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8765
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/kesu_bench"
+
+
+def kesu(*args: str, env: dict, capture: bool = True) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "kesu.cli", *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout or ""
+
+
+def shell(code: str, env: dict) -> str:
+    return kesu("shell", "--no-imports", "-c", code, env=env)
+
+
+class Client:
+    """One keep-alive connection; returns (status, seconds)."""
+
+    def __init__(self, token: str):
+        self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, float]:
+        started = time.perf_counter()
+        payload = json.dumps(body).encode() if body is not None else None
+        try:
+            self.connection.request(method, path, payload, self.headers)
+            response = self.connection.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            status = 599
+        return status, time.perf_counter() - started
+
+
+def load(name: str, token: str, request, *, clients: int, seconds: float, max_requests: int) -> dict:
+    """`clients` threads call `request()` → (method, path, body) until time or count runs out."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    issued = 0
+
+    def worker():
+        nonlocal errors, issued
+        client = Client(token)
+        while time.monotonic() < deadline:
+            with lock:
+                if issued >= max_requests:
+                    return
+                issued += 1
+            status, took = client.call(*request())
+            with lock:
+                latencies.append(took)
+                errors += status >= 400
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    ordered = sorted(latencies) or [0.0]
+
+    def percentile(share):
+        return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000, 1)
+
+    return {
+        "scenario": name,
+        "clients": clients,
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": percentile(0.50),
+        "p95_ms": percentile(0.95),
+        "p99_ms": percentile(0.99),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 1),
+    }
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def prepare(env: dict, complaints: int) -> dict:
+    kesu("migrate", "-v0", env=env)
+    have = int(shell("from kesu.complaints.models import Complaint; print(Complaint.objects.count())", env).strip())
+    demo_seconds = None
+    if have < complaints:
+        started = time.monotonic()
+        kesu("demo", "--complaints", str(complaints - have), "--seed", str(have + 1), env=env, capture=False)
+        demo_seconds = round(time.monotonic() - started, 1)
+    tokens = {
+        who: kesu("issue_key", who, "--user", env=env).strip()
+        for who in ("demo_agent", "demo_supervisor", "demo_handler_0")
+    }
+    facts = json.loads(
+        shell(
+            "import json; from kesu.complaints.models import Complaint; "
+            "from kesu.accounts.models import User; "
+            "h = User.objects.get(username='demo_handler_0'); "
+            "numbers = list(Complaint.objects.order_by('-id').values_list('number', flat=True)[:500]); "
+            "phones = list(Complaint.objects.order_by('-id').values_list('customer__phone', flat=True)[:200]); "
+            "print(json.dumps({'numbers': numbers, 'phones': [p[3:] for p in phones], "
+            "'department': h.department.code, 'handler': h.username}))",
+            env,
+        )
+    )
+    return {"tokens": tokens, "demo_seconds": demo_seconds, "complaints": max(have, complaints), **facts}
+
+
+def sweep_timing(env: dict) -> dict:
+    code = (
+        "import json, time, resource; from kesu.clocks.models import Clock; "
+        "from kesu.clocks.sweep import clocks_sweep; "
+        "open_clocks = Clock.objects.filter(state='running').count(); "
+        "t = time.perf_counter(); first = clocks_sweep(batch=1000); first_s = time.perf_counter() - t; "
+        "from django.utils import timezone; import datetime as dt; long_ago = timezone.now() - dt.timedelta(days=3650); "
+        "t = time.perf_counter(); idle = clocks_sweep(now=long_ago); idle_s = time.perf_counter() - t; "
+        "print(json.dumps({'open_clocks': open_clocks, 'breached': first.breached, "
+        "'sweep_1000_breaches_s': round(first_s, 2), 'sweep_nothing_due_s': round(idle_s, 3), "
+        "'worker_peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))"
+    )
+    return json.loads(shell(code, env).strip().splitlines()[-1])
+
+
+def scenarios(facts: dict, duration: float) -> list[tuple]:
+    tokens = facts["tokens"]
+    agent, supervisor, handler = tokens["demo_agent"], tokens["demo_supervisor"], tokens["demo_handler_0"]
+    api = "/api/v1/complaints"
+
+    def intake():
+        phone = f"13{random.randint(0, 999_999_999):09d}"
+        body = {
+            "process": "call_center",
+            "channel": "phone",
+            "category": "service_quality",
+            "customer": {"phone": phone, "name": "测试"},
+            "description": "配送延误，客服态度差，要求道歉。",
+        }
+        return "POST", api, body
+
+    def get(params):
+        return lambda: ("GET", f"{api}?{urlencode(params, doseq=True)}", None)
+
+    def detail():
+        return "GET", f"{api}/{random.choice(facts['numbers'])}", None
+
+    def timeline():
+        return "GET", f"{api}/{random.choice(facts['numbers'])}/timeline", None
+
+    def phone_search():
+        return "GET", f"{api}?{urlencode({'q': random.choice(facts['phones'])})}", None
+
+    month = dt.date.today().strftime("%Y-%m")
+    open_statuses = ["assigned", "investigating", "resolving", "awaiting_approval"]
+    return [
+        ("intake (POST)", agent, intake, 16, 20),
+        (
+            "my queue by due time",
+            handler,
+            get({"assignee": facts["handler"], "status": open_statuses, "order": "due"}),
+            8,
+            duration,
+        ),
+        (
+            "department queue",
+            handler,
+            get({"department": facts["department"], "status": ["new", "assigned"]}),
+            8,
+            duration,
+        ),
+        ("overdue list", supervisor, get({"overdue": "true"}), 8, duration),
+        (
+            "filtered list",
+            supervisor,
+            get({"status": "investigating", "priority": "high", "channel": "phone"}),
+            8,
+            duration,
+        ),
+        ("text search 配送 延误", supervisor, get({"q": "配送 延误"}), 8, duration),
+        ("phone search", supervisor, phone_search, 8, duration),
+        ("one complaint", supervisor, detail, 8, duration),
+        ("its timeline", supervisor, timeline, 8, duration),
+        ("dashboard counts", supervisor, lambda: ("GET", "/api/v1/reports/dashboard", None), 4, duration),
+        ("monthly report", supervisor, lambda: ("GET", f"/api/v1/reports/monthly?month={month}", None), 2, duration),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--complaints", type=int, default=int(os.environ.get("BENCH_COMPLAINTS", 10000)))
+    parser.add_argument("--seconds", type=float, default=10, help="duration of each read scenario")
+    args = parser.parse_args()
+    env = {
+        **os.environ,
+        "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB),
+        "DEBUG": "0",
+        "KESU_DATA_DIR": str(ROOT / "bench" / "var"),
+    }
+    facts = prepare(env, args.complaints)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "kesu.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        _wait_for_server()
+        results = [
+            load(name, token, request, clients=clients, seconds=seconds, max_requests=200_000)
+            for name, token, request, clients, seconds in scenarios(facts, args.seconds)
+        ]
+        web_rss = max(rss_mb(pid) for pid in children(server.pid))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "complaints": facts["complaints"],
+        "demo_seconds": facts["demo_seconds"],
+        "machine": f"{os.cpu_count()} cores",
+        "results": results,
+        "sweep": sweep_timing(env),
+        "web_worker_rss_mb": web_rss,
+    }
+    _print(report)
+    out = ROOT / "bench" / "results" / f"{dt.date.today()}-{facts['complaints']}.json"
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    print(f"\nwritten to {out.relative_to(ROOT)}")
+
+
+def _wait_for_server() -> None:
+    for _ in range(100):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            connection.request("GET", "/api/v1/openapi.json")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not start")
+
+
+def _print(report: dict) -> None:
+    print(f"\nKesu bench — {report['complaints']} complaints, {report['machine']}, {report['date']}")
+    print(f"{'scenario':28} {'clients':>7} {'req':>7} {'err':>5} {'req/s':>8} {'p50':>7} {'p95':>7} {'p99':>7}")
+    for row in report["results"]:
+        print(
+            f"{row['scenario']:28} {row['clients']:>7} {row['requests']:>7} {row['errors']:>5} {row['rps']:>8} "
+            f"{row['p50_ms']:>7} {row['p95_ms']:>7} {row['p99_ms']:>7}"
+        )
+    print(f"sweep: {report['sweep']}")
+    print(f"web worker RSS: {report['web_worker_rss_mb']} MB; demo load: {report['demo_seconds']} s")
+
+
+if __name__ == "__main__":
+    main()
