@@ -56,7 +56,7 @@ def accountability_propose(
 def accountability_for_breach(*, complaint: Complaint, clock: str) -> Accountability | None:
     """A missed deadline proposes a penalty for the handler at fault, where the process says so;
     the amount is left to whoever approves it."""
-    if not complaint.process.spec.accountability.on_breach or complaint.assignee is None:
+    if not complaint.process.spec.accountability.penalises_breach_of(clock) or complaint.assignee is None:
         return None
     item = Accountability.objects.create(
         complaint=complaint,
@@ -125,7 +125,9 @@ def _event(item: Accountability, actor, kind: EventKind) -> None:
 
 
 def require_accountability(complaint: Complaint) -> None:
-    if not complaint.accountabilities.filter(status=AccountabilityStatus.APPROVED).exists():
+    """The finding asks who caused the complaint: a penalty for a missed deadline does not answer that."""
+    named = complaint.accountabilities.filter(status=AccountabilityStatus.APPROVED, clock="")
+    if not named.exists():
         raise DomainError(
             _("Record the accountability (and have it approved) first."),
             field="accountability",

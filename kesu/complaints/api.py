@@ -8,7 +8,14 @@ from kesu.accounts.auth import integration_key, staff_token
 from kesu.accounts.models import Department, IntegrationKey
 from kesu.accounts.selectors import active_department, active_staff
 from kesu.complaints import services
-from kesu.complaints.presenters import accountability_out, complaint_out, complaint_summary_out, event_out, task_out
+from kesu.complaints.presenters import (
+    accountability_out,
+    complaint_out,
+    complaint_summary_out,
+    event_out,
+    intake_out,
+    task_out,
+)
 from kesu.complaints.schemas import (
     AccountabilityIn,
     AccountabilityOut,
@@ -23,6 +30,7 @@ from kesu.complaints.schemas import (
     EventOut,
     FindingIn,
     FollowUpIn,
+    IntakeOut,
     InvolvedIn,
     MarkIn,
     NoteIn,
@@ -56,7 +64,7 @@ def _department(code: str | None, field: str) -> Department | None:
     return active_department(code, field=field) if code else None
 
 
-@router.post("", response={201: ComplaintOut}, auth=[staff_token, integration_key], summary="Take in a complaint")
+@router.post("", response={201: IntakeOut}, auth=[staff_token, integration_key], summary="Take in a complaint")
 def create_complaint(request, payload: ComplaintIn):
     data = payload.model_dump(exclude={"customer"})
     intake = Intake(customer=CustomerIn(**payload.customer.model_dump(exclude_none=True)), **data)
@@ -64,7 +72,7 @@ def create_complaint(request, payload: ComplaintIn):
         complaint = services.complaint_create(intake=intake, integration=request.auth)
     else:
         complaint = services.complaint_create(intake=intake, actor=request.auth)
-    return Status(201, complaint_out(complaint))
+    return Status(201, intake_out(complaint))
 
 
 @router.get("", response=ComplaintPage, summary="List complaints with filters, newest first")

@@ -63,6 +63,18 @@ def complaint_summary_out(complaint: Complaint) -> dict:
     }
 
 
+def intake_out(complaint: Complaint) -> dict:
+    """The new complaint as intake answers, from what intake already holds (one query: its clocks)."""
+    return {
+        **complaint_summary_out(complaint),
+        "process": {"name": complaint.process.name, "version": complaint.process.version},
+        "description": complaint.description,
+        "demand": complaint.demand,
+        "fields": complaint.fields,
+        "clocks": [clock_out(clock, complaint.process.spec) for clock in complaint_clocks(complaint)],
+    }
+
+
 def plan_out(plan: Plan | None) -> dict | None:
     if plan is None:
         return None

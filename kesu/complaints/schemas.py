@@ -192,6 +192,16 @@ class ClockOut(Schema):
     overdue: bool
 
 
+class IntakeOut(ComplaintSummaryOut):
+    """What intake answers: the new complaint's number, where it went, and its clocks."""
+
+    process: dict
+    description: str
+    demand: str
+    fields: dict
+    clocks: list[ClockOut]
+
+
 class PlanOut(Schema):
     id: int
     status: Labelled

@@ -20,6 +20,18 @@ from kesu.processes.calendar import BusinessCalendar, Duration
 from kesu.processes.vocabulary import Channel, Priority
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+TASK_KINDS = [
+    "check_records",
+    "analyse_part",
+    "refund",
+    "exchange",
+    "repair",
+    "redelivery",
+    "onsite_service",
+    "compensation",
+    "supplier_claim",
+    "other",
+]  # the kinds of departments' tasks (kesu.tasks.models.TaskKind, which a test keeps in step)
 
 
 class Strict(BaseModel):
@@ -425,10 +437,14 @@ class RemedyTaskSpec(Strict):
 
 
 class AccountabilitySpec(Strict):
-    """责任追究: who approves a penalty or reward, and whether a missed deadline proposes one for the handler."""
+    """责任追究: who approves a penalty or reward; which clocks, when missed, propose one for the handler
+    (`on_breach: true` means every clock; a list names the clocks that measure the handler's own work)."""
 
     approval: list[Role] = []
-    on_breach: bool = False
+    on_breach: bool | list[str] = False
+
+    def penalises_breach_of(self, clock: str) -> bool:
+        return self.on_breach is True or (isinstance(self.on_breach, list) and clock in self.on_breach)
 
 
 class FollowUpSpec(Strict):
@@ -508,6 +524,12 @@ class ProcessDocument(Strict):
             for category in rule.when.category:
                 if category not in keys:
                     raise ValueError(f"rule for unknown category {category!r}")
+        unknown = set(self.remedy_tasks) - set(TASK_KINDS)
+        if unknown:
+            raise ValueError(f"remedy_tasks: no department task of kind {sorted(unknown)}; use one of {TASK_KINDS}")
+        clock_keys = {clock.key for clock in self.clocks}
+        if isinstance(self.accountability.on_breach, list) and not set(self.accountability.on_breach) <= clock_keys:
+            raise ValueError("accountability.on_breach names a clock the process does not have")
         return self
 
     def category(self, key: str) -> CategorySpec | None:

@@ -82,12 +82,14 @@ def process_load(*, document: ProcessDocument, make_default: bool = False) -> Pr
         )
     if make_default or not Process.objects.filter(is_default=True).exists():
         process_make_default(process=process)
-    _ensure_departments({rule.department for rule in document.routing})
+    _ensure_departments(
+        {rule.department for rule in document.routing} | {rule.department for rule in document.remedy_tasks.values()}
+    )
     return process
 
 
 def _ensure_departments(codes: set[str]) -> None:
-    """Departments the routing names exist (named after their code until an admin renames them)."""
+    """Departments the routing and the remedy tasks name exist (named after their code until an admin renames them)."""
     existing = set(Department.objects.filter(code__in=codes).values_list("code", flat=True))
     Department.objects.bulk_create([Department(code=code, name=code) for code in sorted(codes - existing)])
 

@@ -160,7 +160,8 @@ def _approved(complaint: Complaint, plan: Plan, actor, *, before: str, note: str
         text=note,
         data={"plan": plan.pk, "automatic": automatic},
     )
-    _remedy_tasks(complaint, plan, actor)
+    if not complaint.process.spec.customer_confirms_plan:
+        _remedy_tasks(complaint, plan, actor)
 
 
 def _remedy_tasks(complaint: Complaint, plan: Plan, actor) -> None:
@@ -243,10 +244,10 @@ def complaint_record_customer_response(*, complaint: Complaint, actor, version: 
         record(
             complaint, actor=actor, kind=EventKind.PLAN_ACCEPTED, from_status=before, text=note, data={"plan": plan.pk}
         )
+        _remedy_tasks(complaint, plan, actor)
         return complaint
     plan.status = PlanStatus.REFUSED
     plan.save()
-    plan.complaint.tasks.filter(status="open", kind__in=[r["kind"] for r in plan.remedies]).update(status="cancelled")
     complaint.status = Status.INVESTIGATING
     record(complaint, actor=actor, kind=EventKind.PLAN_REFUSED, from_status=before, text=note, data={"plan": plan.pk})
     if complaint.process.spec.on_plan_refused == "escalate":

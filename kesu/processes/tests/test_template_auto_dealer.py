@@ -13,6 +13,7 @@ from kesu.accounts.models import Department, Seat
 from kesu.accounts.roles import Role
 from kesu.clocks.sweep import clocks_sweep
 from kesu.complaints.models import Complaint
+from kesu.complaints.services.pending import pending_reminders_run
 from kesu.complaints.tests.helpers import api_version, at, clocks, contact, due, follow_up, step
 from kesu.conftest import Api, make_staff
 from kesu.notifications.models import Notification
@@ -25,8 +26,9 @@ def dealer(db, staff):
     """The auto_dealer process and the posts of a 4S shop, each with a primary and a backup owner."""
     process = process_load_template("auto_dealer", make_default=True)
     service_centre = Department.objects.get(code="customer_service")  # created by the routing
-    Department.objects.create(code="workshop", name="维修车间")
+    workshop = Department.objects.create(code="workshop", name="维修车间")
     people = {
+        "mechanic": make_staff("mechanic", Role.DEPARTMENT_STAFF, department=workshop, display_name="维修技师小赵"),
         "manager_wang": make_staff(
             "manager_wang", Role.HANDLER, department=service_centre, display_name="客户经理老王"
         ),
@@ -126,6 +128,9 @@ def test_the_seeds_reminders_callbacks_approvals_and_summaries_are_declared(deal
     assert spec.pending_reminder_day == 4  # 每月4日 未了事宜提醒
     assert (spec.follow_up.within, spec.follow_up.callbacks) == ("24 hours", 1)
     assert [rule.chain for rule in spec.approvals] == [["manager", "general_manager"]]  # 管理部复核, 主管总经理
+    # 过失处理意见 by management (or the GM); 及时性考核: a missed deadline proposes a penalty
+    assert (spec.accountability.approval, spec.accountability.on_breach) == (["manager", "general_manager"], True)
+    assert [need.value for need in spec.findings["at_fault"].needs] == ["apology_contact", "plan", "accountability"]
     assert [(r.key, r.every, r.weekday, r.day) for r in spec.reports] == [
         ("weekly_summary", "week", 2, None),  # 每周二
         ("monthly_summary", "month", None, 2),  # 每月2日
@@ -356,10 +361,76 @@ def test_accountability_is_due_8_working_hours_after_approval_counting_the_make_
     assert due(now["accountability"]) == at(2026, 10, 10, 16)
 
 
+def record_fault(as_, number: str, expect: int = 201, **change) -> dict:
+    """责任认定: the customer manager names the mechanic at fault and proposes the penalty."""
+    body = {"person": "mechanic", "fault": "保养时漏装隔音棉", "measure": "penalty", "amount": "200.00", **change}
+    response = as_("manager_wang").post(f"/complaints/{number}/accountability", body)
+    assert response.status_code == expect, response.content.decode()
+    return response.json()
+
+
+def decide(api: Api, item: dict, expect: int = 200, **body) -> dict:
+    response = api.post(f"/accountability/{item['id']}/decide", body)
+    assert response.status_code == expect, response.content.decode()
+    return response.json()
+
+
+def test_our_fault_is_resolved_only_once_management_has_approved_the_accountability(as_, travel, plan_proposed):
+    travel(at(2026, 10, 9, 16))
+    step(as_("manager"), plan_proposed, "plan/approve", note="同意")
+    step(as_("gm"), plan_proposed, "plan/approve", note="同意")
+    wang = as_("manager_wang")
+    assert step(wang, plan_proposed, "resolve", expect=422, resolution="x")["code"] == "accountability_missing"
+
+    travel(at(2026, 10, 10, 9))
+    item = record_fault(as_, plan_proposed)
+
+    assert (item["status"], item["person"]["username"], item["department"]["code"]) == (
+        "proposed",
+        "mechanic",
+        "workshop",
+    )
+    # a proposal is not yet the accountability; the customer manager may not decide on it
+    assert step(wang, plan_proposed, "resolve", expect=422, resolution="x")["code"] == "accountability_missing"
+    decide(wang, item, expect=403, approve=True)
+    travel(at(2026, 10, 10, 11))
+    approved = decide(as_("manager"), item, approve=True, amount="300.00", note="过失处理意见：扣罚300元")
+    assert (approved["status"], approved["amount"], approved["decided_by"]["username"]) == (
+        "approved",
+        "300.00",
+        "manager",
+    )
+    resolved = step(wang, plan_proposed, "resolve", resolution="已返修，车间已扣罚")
+
+    assert resolved["status"]["key"] == "resolved"
+    # due Sat 10 Oct 16:00 (above): carried out at 11:00.
+    assert clocks(wang, plan_proposed)["accountability"]["state"] == "met"
+
+
+def test_the_gm_may_give_the_final_opinion_and_a_refusal_needs_its_reason(as_, travel, plan_proposed):
+    travel(at(2026, 10, 9, 16))
+    step(as_("manager"), plan_proposed, "plan/approve")
+    step(as_("gm"), plan_proposed, "plan/approve")
+    item = record_fault(as_, plan_proposed)
+
+    assert decide(as_("director"), item, expect=403, approve=True)["code"] == "forbidden"
+    assert decide(as_("gm"), item, expect=422, approve=False)["errors"][0]["field"] == "note"
+    rejected = decide(as_("gm"), item, approve=False, note="漏装系车间质检漏检，非技师个人过失")
+
+    assert rejected["status"] == "rejected"
+    assert step(as_("manager_wang"), plan_proposed, "resolve", expect=422, resolution="x")["code"] == (
+        "accountability_missing"
+    )
+    second = record_fault(as_, plan_proposed, person=None, department="workshop", fault="车间质检漏检")
+    assert decide(as_("gm"), second, approve=True)["status"] == "approved"
+    assert step(as_("manager_wang"), plan_proposed, "resolve", resolution="已返修")["status"]["key"] == "resolved"
+
+
 def test_the_callback_is_due_within_24_hours_of_resolution_and_closing_meets_it(as_, travel, plan_proposed):
     travel(at(2026, 10, 9, 16))
     step(as_("manager"), plan_proposed, "plan/approve")
     step(as_("gm"), plan_proposed, "plan/approve")
+    decide(as_("manager"), record_fault(as_, plan_proposed), approve=True)
     travel(at(2026, 10, 10, 15))
     step(as_("manager_wang"), plan_proposed, "resolve", resolution="已返修，工时费已减免，车间已扣罚")
 
@@ -372,6 +443,58 @@ def test_the_callback_is_due_within_24_hours_of_resolution_and_closing_meets_it(
     step(as_("follow_up"), plan_proposed, "close", note="回访满意")
 
     assert clocks(as_("follow_up"), plan_proposed)["callback"]["state"] == "met"
+
+
+def test_the_form_cannot_be_closed_before_its_callback(as_, travel, before_national_day):
+    wang = as_("manager_wang")
+    step(wang, before_national_day, "start-investigation")
+    step(wang, before_national_day, "finding", finding="misunderstanding", note="异响为正常涡轮声")
+    contact(wang, before_national_day, "explanation", "礼貌说明涡轮工作声音")
+    travel(at(2026, 9, 30, 11))
+    resolved = step(wang, before_national_day, "resolve", resolution="已解释")
+
+    assert [(callback["status"], due(callback)) for callback in resolved["follow_ups"]] == [
+        ("scheduled", at(2026, 10, 1, 11))
+    ]
+    assert step(as_("follow_up"), before_national_day, "close", expect=422)["code"] == "follow_ups_due"
+
+
+# --- 及时性考核: a missed deadline proposes a penalty that management decides ---------------------------
+
+
+def test_a_missed_24_hours_proposes_a_penalty_for_the_customer_manager(as_, before_national_day):
+    clocks_sweep(now=at(2026, 10, 1, 10, 31))
+
+    [item] = as_("manager").get(f"/complaints/{before_national_day}").json()["accountabilities"]
+    assert (item["person"]["username"], item["measure"], item["status"], item["clock"], item["amount"]) == (
+        "manager_wang",
+        "penalty",
+        "proposed",
+        "responsibility",
+        None,
+    )
+    # the amount is management's to fix when it approves
+    assert decide(as_("manager"), item, expect=422, approve=True)["errors"][0]["field"] == "amount"
+    approved = decide(as_("manager"), item, approve=True, amount="50.00", note="责任认定超时")
+    assert (approved["status"], approved["amount"]) == ("approved", "50.00")
+
+
+# --- 未了事宜: reminded on the 4th of every month ------------------------------------------------------
+
+
+def test_a_pending_matter_is_reminded_to_the_customer_manager_on_the_4th(as_, travel, before_national_day):
+    travel(at(2026, 9, 30, 14))
+    step(as_("manager_wang"), before_national_day, "pending", agreed_date="2026-11-15", reason="配件延时，等待到货")
+
+    assert pending_reminders_run(dt.date(2026, 10, 3)) == 0
+    assert pending_reminders_run(dt.date(2026, 10, 4)) == 1
+    assert pending_reminders_run(dt.date(2026, 11, 4)) == 1
+
+    reminders = [n for n in as_("manager_wang").get("/notifications").json() if n["kind"] == "pending_reminder"]
+    assert len(reminders) == 2
+    assert as_("director").get("/complaints/pending/ledger").json() == [
+        {"handler": "manager_wang", "name": "客户经理老王", "count": 1, "earliest": "2026-11-15"}
+    ]
 
 
 # --- the three tiers --------------------------------------------------------------------------------
@@ -417,6 +540,22 @@ def test_while_the_gm_is_away_the_deputy_takes_the_escalation(as_, dealer, befor
     third = step(as_("workshop_head"), before_national_day, "escalate", reason="需总经理裁定")
 
     assert third["escalated_to"]["username"] == "deputy_gm"
+
+
+def test_a_department_manager_who_is_involved_is_passed_over_for_the_backup(as_, before_national_day, staff):
+    # "当事人不得直接参与客户投诉处理": the complaint is about the workshop head himself.
+    wang = as_("manager_wang")
+    version = api_version(wang, before_national_day)
+    named = wang.put(f"/complaints/{before_national_day}/involved", {"version": version, "staff": ["workshop_head"]})
+    assert named.status_code == 200, named.content.decode()
+
+    clocks_sweep(now=at(2026, 10, 1, 10, 31))
+
+    complaint = Complaint.objects.get(number=before_national_day)
+    assert (complaint.tier, complaint.escalated_to) == (2, staff["manager"])
+    assert complaint.events.get(kind="escalated").data["notified"] == ["manager"]
+    assert not Notification.objects.filter(user__username="workshop_head", kind="escalated_to_you").exists()
+    step(as_("workshop_head"), before_national_day, "accept-escalation", expect=403)
 
 
 def test_while_the_department_manager_is_away_the_backup_is_called(as_, dealer, before_national_day, staff):

@@ -14,7 +14,7 @@ from kesu.accounts.roles import Role
 from kesu.clocks.models import Clock
 from kesu.clocks.sweep import clocks_sweep
 from kesu.complaints.models import Complaint
-from kesu.complaints.tests.helpers import at, clocks, contact, due, step
+from kesu.complaints.tests.helpers import api_version, at, clocks, contact, due, step
 from kesu.conftest import Api, make_staff
 from kesu.notifications.models import Notification
 from kesu.processes.services import process_load_template
@@ -364,6 +364,19 @@ class TestRootCauseReview:
 
         assert escalated["escalated_to"]["username"] == "qc_backup"
 
+    def test_qc_who_is_involved_is_passed_over_for_the_backup(self, as_, at_work):
+        # "当事人": QC signed off the machine that failed; the review goes to QC's backup.
+        lead = as_("lead")
+        named = lead.put(f"/complaints/{at_work}/involved", {"version": api_version(lead, at_work), "staff": ["qc"]})
+        assert named.status_code == 200, named.content.decode()
+
+        escalated = step(lead, at_work, "escalate", reason="无法找出解决方案")
+
+        assert (escalated["tier"], escalated["escalated_to"]["username"]) == (2, "qc_backup")
+        event = Complaint.objects.get(number=at_work).events.get(kind="escalated")
+        assert event.data["notified"] == ["qc_backup"]
+        step(as_("qc"), at_work, "accept-escalation", expect=403)
+
     def test_a_dispute_over_the_corrective_actions_goes_to_qc_again(self, as_, at_work):
         step(as_("lead"), at_work, "escalate", reason="无法找出解决方案")
         step(as_("qc"), at_work, "accept-escalation")
@@ -402,6 +415,35 @@ class TestDisposition:
         resolved = step(lead, at_work, "resolve", resolution="已更换电机，客户满意")
 
         assert (resolved["status"]["key"], resolved["finding"]["key"]) == ("resolved", "bought_in_part")
+
+    def test_purchasing_claims_from_the_supplier_and_the_case_waits_for_it(self, as_, travel):
+        # 3.2 "对因外购件造成的客户投诉采购负责供应商质量索赔": handed to purchasing by the lead.
+        purchasing = Department.objects.create(code="purchasing", name="采购部")
+        buyer = Api(user=make_staff("buyer", Role.DEPARTMENT_STAFF, department=purchasing, display_name="采购员"))
+        travel(at(2026, 11, 20, 9))  # a Friday
+        number = take_in(as_("agent"))["number"]
+        lead = as_("lead")
+        step(as_("project_manager"), number, "assign", assignee="lead")
+        step(lead, number, "start-investigation")
+        step(lead, number, "finding", finding="bought_in_part", note="外购电机轴承失效")
+        claim = {"kind": "supplier_claim", "title": "向电机供应商质量索赔", "department": "purchasing"}
+        response = lead.post(f"/complaints/{number}/tasks", {**claim, "within": "5 working days"})
+        assert response.status_code == 201, response.content.decode()
+        task = response.json()
+
+        # Fri 20 Nov 09:00 + five working days (the weekend off) = Fri 27 Nov 09:00.
+        assert (task["kind"]["key"], task["department"]["code"], due(task)) == (
+            "supplier_claim",
+            "purchasing",
+            at(2026, 11, 27, 9),
+        )
+        step(lead, number, "plan", summary="现场更换电机", remedies=[{"kind": "onsite_service"}])
+        step(as_("project_manager"), number, "plan/approve")
+        step(as_("production_manager"), number, "plan/approve")
+        assert step(lead, number, "resolve", expect=422, resolution="x")["code"] == "tasks_open"
+        done = buyer.post(f"/tasks/{task['id']}/done", {"result": "供应商同意赔付电机及差旅费用"})
+        assert done.status_code == 200, done.content.decode()
+        assert step(lead, number, "resolve", resolution="已更换电机，索赔完成")["status"]["key"] == "resolved"
 
     def test_no_fault_found_is_explained_to_the_customer_before_it_is_settled(self, as_, at_work):
         lead = as_("lead")

@@ -2,7 +2,9 @@
 
 The plan: delivery delays, service attitude and food quality go to the head of the department
 concerned; emergency handling starts within 1 hour and the customer hears of the progress within
-2 hours, in clock hours, holidays included; a missed deadline goes up to management.
+2 hours, in clock hours, holidays included; a missed deadline goes up to management. A re-delivery
+is the delivery department's task (2 hours), a return or exchange the warehouse's (24 hours); the
+staff member behind an attitude problem is recorded before the case is resolved.
 """
 
 import datetime as dt
@@ -14,10 +16,11 @@ from kesu.accounts.models import Department, Seat
 from kesu.accounts.roles import Role
 from kesu.clocks.sweep import clocks_sweep
 from kesu.complaints.models import Complaint
-from kesu.complaints.tests.helpers import at, clocks, contact, due, step
+from kesu.complaints.tests.helpers import api_version, at, clocks, contact, due, follow_up, step
 from kesu.conftest import PHONE_INTAKE, Api, make_staff
 from kesu.notifications.models import Notification
 from kesu.processes.services import process_load_template
+from kesu.tasks.services import tasks_overdue_notify
 
 
 def complaint(category: str, description: str, **extra) -> dict:
@@ -32,7 +35,8 @@ def fresh_delivery(db):
 @pytest.fixture
 def people(staff, fresh_delivery):
     """The service centre of the conftest plus the heads of the delivery, warehouse and food-safety
-    departments; each department's head post (department_head) has a primary and, for delivery, a backup."""
+    departments, two couriers and a packer; each department's head post (department_head) has a
+    primary and, for delivery, a backup."""
     departments = {
         code: Department.objects.get(code=code) for code in ("delivery", "warehouse", "food_safety", "service")
     }
@@ -41,6 +45,9 @@ def people(staff, fresh_delivery):
         "delivery_deputy": make_staff("delivery_deputy", Role.SUPERVISOR, department=departments["delivery"]),
         "warehouse_head": make_staff("warehouse_head", Role.SUPERVISOR, department=departments["warehouse"]),
         "food_safety_head": make_staff("food_safety_head", Role.SUPERVISOR, department=departments["food_safety"]),
+        "courier": make_staff("courier", Role.DEPARTMENT_STAFF, department=departments["delivery"]),
+        "backup_courier": make_staff("backup_courier", Role.DEPARTMENT_STAFF, department=departments["delivery"]),
+        "packer": make_staff("packer", Role.DEPARTMENT_STAFF, department=departments["warehouse"]),
     }
     Seat.objects.create(
         key="department_head",
@@ -72,9 +79,30 @@ def take_in(as_, body: dict) -> dict:
     return response.json()
 
 
+def finish(api: Api, task: dict, result: str) -> dict:
+    response = api.post(f"/tasks/{task['id']}/done", {"result": result})
+    assert response.status_code == 200, response.content.decode()
+    return response.json()
+
+
 @pytest.fixture
 def late_delivery(as_):
     """A delivery delay phoned in on Wednesday 30 September 2026 at 16:00 (the eve of National Day)."""
+    return take_in(
+        as_,
+        complaint(
+            "delivery_delay",
+            "下午三点的蔬菜订单到四点还没送到。",
+            received_at=at(2026, 9, 30, 16).isoformat(),
+            fields={"order_number": "SX20260930-88"},
+        ),
+    )["number"]
+
+
+@pytest.fixture
+def late_delivery_on_the_eve(as_, travel):
+    """The same delay, recorded at 16:05 that day: the clock stands there for the steps that follow."""
+    travel(at(2026, 9, 30, 16, 5))
     return take_in(
         as_,
         complaint(
@@ -103,6 +131,13 @@ def test_the_fresh_delivery_plan_loads_as_the_default_process(as_):
     ]
     assert document["channels"] == ["phone", "email", "chat", "app"]
     assert [clock["key"] for clock in document["clocks"]] == ["start_handling", "progress_feedback"]
+    assert {kind: (rule["department"], rule["within"]) for kind, rule in document["remedy_tasks"].items()} == {
+        "redelivery": ("delivery", "2 hours"),
+        "exchange": ("warehouse", "24 hours"),
+        "refund": ("warehouse", "24 hours"),
+    }
+    assert document["findings"]["attitude_confirmed"]["needs"] == ["explanation_contact", "plan", "accountability"]
+    assert document["accountability"] == {"approval": [], "on_breach": False}
 
 
 @pytest.mark.parametrize("channel", ["phone", "email", "chat", "app"])
@@ -363,18 +398,25 @@ def test_the_department_head_may_hand_a_case_up_to_management(as_, late_delivery
 # ─── findings and what they ask for ─────────────────────────────────────────────────────────────
 
 
-def test_a_confirmed_delay_needs_its_reason_explained_and_a_remedy_before_it_is_resolved(as_, late_delivery):
+def test_a_confirmed_delay_needs_its_reason_explained_and_a_remedy_before_it_is_resolved(
+    as_, travel, late_delivery_on_the_eve
+):
     head = as_("delivery_head")
-    step(head, late_delivery, "start-investigation")
-    step(head, late_delivery, "finding", finding="delay_confirmed", note="车辆故障导致延误")
+    travel(at(2026, 9, 30, 16, 20))
+    step(head, late_delivery_on_the_eve, "start-investigation")
+    step(head, late_delivery_on_the_eve, "finding", finding="delay_confirmed", note="车辆故障导致延误")
 
-    assert step(head, late_delivery, "resolve", expect=422, resolution="x")["code"] == "explanation_contact_missing"
-    contact(head, late_delivery, "explanation", "向客户解释车辆故障导致延误")
-    assert step(head, late_delivery, "resolve", expect=422, resolution="x")["code"] == "plan_missing"
+    assert (
+        step(head, late_delivery_on_the_eve, "resolve", expect=422, resolution="x")["code"]
+        == "explanation_contact_missing"
+    )
+    contact(head, late_delivery_on_the_eve, "explanation", "向客户解释车辆故障导致延误")
+    assert step(head, late_delivery_on_the_eve, "resolve", expect=422, resolution="x")["code"] == "plan_missing"
 
-    step(
+    travel(at(2026, 9, 30, 16, 30))
+    planned = step(
         head,
-        late_delivery,
+        late_delivery_on_the_eve,
         "plan",
         summary="备用配送员重新配送，本单免运费，下单优先配送",
         remedies=[
@@ -383,10 +425,121 @@ def test_a_confirmed_delay_needs_its_reason_explained_and_a_remedy_before_it_is_
             {"kind": "priority_delivery"},
         ],
     )
-    # no approval rule: the plan is carried out at once
-    resolved = step(head, late_delivery, "resolve", resolution="已重新配送并免运费")
+
+    # no approval rule: the plan goes ahead at once, and the re-delivery is the delivery department's
+    # task, due 2 clock hours later (18:30 on the eve of National Day); free and priority delivery
+    # apply to the customer's next orders and are nobody's task.
+    assert planned["status"]["key"] == "resolving"
+    [redelivery] = planned["tasks"]
+    assert (redelivery["kind"]["key"], redelivery["department"]["code"], redelivery["title"]) == (
+        "redelivery",
+        "delivery",
+        "备用配送员重新配送",
+    )
+    assert due(redelivery) == at(2026, 9, 30, 18, 30)
+    assert step(head, late_delivery_on_the_eve, "resolve", expect=422, resolution="x")["code"] == "tasks_open"
+    travel(at(2026, 9, 30, 17, 40))
+    finish(as_("backup_courier"), redelivery, "17:40 已送达，客户签收")
+    resolved = step(head, late_delivery_on_the_eve, "resolve", resolution="已重新配送并免运费")
 
     assert resolved["status"]["key"] == "resolved"
+
+
+def test_a_re_delivery_not_made_within_2_hours_is_reported_to_the_couriers_and_the_head(
+    as_, travel, late_delivery_on_the_eve
+):
+    head = as_("delivery_head")
+    travel(at(2026, 9, 30, 16, 30))
+    step(head, late_delivery_on_the_eve, "start-investigation")
+    step(head, late_delivery_on_the_eve, "finding", finding="delay_confirmed")
+    step(head, late_delivery_on_the_eve, "plan", summary="重新配送", remedies=[{"kind": "redelivery"}])
+
+    assert tasks_overdue_notify(at(2026, 9, 30, 18, 29)) == 0
+    assert tasks_overdue_notify(at(2026, 9, 30, 18, 31)) == 1
+
+    told = Notification.objects.filter(kind="task_overdue", complaint__number=late_delivery_on_the_eve)
+    # nobody owns it: the whole delivery department is told, and the head as the case's handler.
+    assert sorted(note.user.username for note in told) == [
+        "backup_courier",
+        "courier",
+        "delivery_deputy",
+        "delivery_head",
+    ]
+
+
+@pytest.mark.parametrize(("remedy", "title"), [("exchange", "退换货：更换合格产品"), ("refund", "退换货：退货退款")])
+def test_spoilt_food_is_returned_or_exchanged_by_the_warehouse_within_24_hours_even_at_spring_festival(
+    as_, travel, remedy, title
+):
+    # Tuesday 17 February 2026, the first day of the Spring Festival: the plan counts clock hours.
+    travel(at(2026, 2, 17, 9, 15))
+    number = take_in(
+        as_, complaint("food_quality", "春节礼盒里的车厘子坏了一半。", fields={"quality_problem": "substandard"})
+    )["number"]
+    head = as_("warehouse_head")
+    step(head, number, "start-investigation")
+    step(head, number, "finding", finding="quality_confirmed", note="冷链包装破损")
+    travel(at(2026, 2, 17, 10))
+    amount = {"amount": "168"} if remedy == "refund" else {}
+    planned = step(head, number, "plan", summary="立即启动退换货流程", remedies=[{"kind": remedy, **amount}])
+
+    [task] = planned["tasks"]
+    assert (task["kind"]["key"], task["department"]["code"]) == (remedy, "warehouse")
+    assert task["title"] == (f"{title} ¥168.00" if remedy == "refund" else title)
+    assert due(task) == at(2026, 2, 18, 10)
+    finish(as_("packer"), task, "已处理")
+    assert step(head, number, "resolve", resolution="已退换货")["status"]["key"] == "resolved"
+
+
+def test_the_courier_behind_an_attitude_problem_is_recorded_before_the_case_is_resolved(as_, travel):
+    # "对于因配送人员态度不当导致的投诉，责任部门将对相关人员进行严格的调查和培训"
+    travel(at(2026, 11, 12, 19))
+    number = take_in(
+        as_, complaint("service_attitude", "配送员态度恶劣，还摔了箱子。", fields={"staff_involved": "courier"})
+    )["number"]
+    head = as_("delivery_head")
+    step(head, number, "start-investigation")
+    named = head.put(f"/complaints/{number}/involved", {"version": api_version(head, number), "staff": ["courier"]})
+    assert named.status_code == 200, named.content.decode()
+    step(head, number, "finding", finding="attitude_confirmed", note="配送员承认摔箱")
+    contact(head, number, "explanation", "致歉并说明将更换配送人员、安排专人对接")
+    step(
+        head,
+        number,
+        "plan",
+        summary="更换配送人员，安排专门的客服对接",
+        remedies=[{"kind": "apology"}, {"kind": "explanation", "note": "更换配送人员、专人对接"}],
+    )
+
+    refused = step(head, number, "resolve", expect=422, resolution="x")
+    assert (refused["code"], refused["errors"][0]["field"]) == ("accountability_missing", "accountability")
+
+    response = head.post(
+        f"/complaints/{number}/accountability",
+        {"person": "courier", "fault": "配送时态度恶劣、摔箱，需培训", "measure": "penalty", "points": 2},
+    )
+    assert response.status_code == 201, response.content.decode()
+    # no approver is named: the record stands at once
+    assert (response.json()["status"], response.json()["department"]["code"]) == ("approved", "delivery")
+    assert step(head, number, "resolve", resolution="已致歉并更换配送人员")["status"]["key"] == "resolved"
+
+
+def test_the_customer_is_called_back_before_the_case_is_closed(as_, travel):
+    travel(at(2026, 11, 12, 19))
+    number = take_in(as_, complaint("delivery_delay", "订单迟到。"))["number"]
+    head = as_("delivery_head")
+    step(head, number, "start-investigation")
+    step(head, number, "finding", finding="not_confirmed", note="客户填错送货时间")
+    contact(head, number, "explanation", "说明订单时间")
+    resolved = step(head, number, "resolve", resolution="已解释")
+
+    # "处理完投诉后，客服中心将主动对客户进行回访" — within 24 clock hours (the default).
+    assert [(callback["status"], due(callback)) for callback in resolved["follow_ups"]] == [
+        ("scheduled", at(2026, 11, 13, 19))
+    ]
+    assert step(as_("supervisor"), number, "close", expect=422)["code"] == "follow_ups_due"
+    follow_up(as_("follow_up"), number, "very_satisfied", "客户满意")
+    assert step(as_("supervisor"), number, "close")["status"]["key"] == "closed"
 
 
 def test_a_complaint_found_untrue_is_explained_to_the_customer_before_it_is_resolved(as_):

@@ -8,10 +8,11 @@ February are make-up working days (调休).
 import pytest
 
 from kesu.accounts.models import Department
+from kesu.accounts.roles import Role
 from kesu.clocks.sweep import clocks_sweep
 from kesu.complaints.models import Complaint
-from kesu.complaints.tests.helpers import at, clocks, contact, due, step
-from kesu.conftest import Api
+from kesu.complaints.tests.helpers import at, clocks, contact, due, follow_up, step
+from kesu.conftest import Api, make_staff
 from kesu.notifications.models import Notification
 from kesu.processes.models import Process
 from kesu.processes.services import process_load_template
@@ -23,12 +24,23 @@ def generic(db):
 
 
 @pytest.fixture
-def as_(staff, generic):
+def people(staff, generic):
+    """The conftest's service centre, the store clerk the complaint is about, and finance's cashier."""
+    service, finance = (Department.objects.get(code=code) for code in ("service", "finance"))
+    return {
+        **staff,
+        "store_clerk": make_staff("store_clerk", Role.AGENT, department=service, display_name="店员小孙"),
+        "cashier": make_staff("cashier", Role.DEPARTMENT_STAFF, department=finance, display_name="出纳"),
+    }
+
+
+@pytest.fixture
+def as_(people):
     clients: dict[str, Api] = {}
 
     def client(name: str) -> Api:
         if name not in clients:
-            clients[name] = Api(user=staff[name])
+            clients[name] = Api(user=people[name])
         return clients[name]
 
     return client
@@ -69,11 +81,21 @@ def test_the_template_loads_with_the_eight_steps(generic):
     spec = Process.objects.get(name="generic").spec
 
     assert {key: (finding.valid, [need.value for need in finding.needs]) for key, finding in spec.findings.items()} == {
-        "valid": (True, ["apology_contact", "plan"]),  # 2. 成立 → 5. 方案
-        "valid_demand_unreasonable": (True, ["explanation_contact", "plan"]),  # 投诉要求是否合理
+        "valid": (True, ["apology_contact", "plan", "accountability"]),  # 2. 成立 → 5. 方案, 7. 处罚
+        "valid_demand_unreasonable": (True, ["explanation_contact", "plan", "accountability"]),  # 要求是否合理
         "invalid": (False, ["explanation_contact"]),  # 不能成立: 婉转答复
     }
     assert [rule.chain for rule in spec.approvals] == [["manager"]]  # 6. 主管领导批示, every plan
+    # 7. 处罚直接责任者 (approved by the leader), 对不及时处理问题造成延误的责任人也要进行追究
+    assert (spec.accountability.approval, spec.accountability.on_breach) == (["manager"], True)
+    # 7. 实施处理方案: what the plan promises is each department's task (DEFAULT departments and limits)
+    assert {kind: (rule.department, rule.within) for kind, rule in spec.remedy_tasks.items()} == {
+        "refund": ("finance", "3 working days"),
+        "compensation": ("finance", "3 working days"),
+        "exchange": ("logistics", "3 working days"),
+        "redelivery": ("logistics", "3 working days"),
+        "repair": ("quality", "5 working days"),
+    }
     assert [(tier.level, tier.roles) for tier in spec.tiers] == [
         (1, ["handler"]),
         (2, ["supervisor"]),
@@ -201,7 +223,21 @@ def test_a_reopened_case_gets_a_new_resolve_clock(as_, before_spring_festival):
 # --- 5.-7. plan, the leader's approval, carrying it out ---------------------------------------------
 
 
-def test_every_plan_waits_for_the_leaders_approval_before_it_is_carried_out(as_, before_spring_festival):
+def penalise(api: Api, number: str, expect: int = 201, **change) -> dict:
+    """7. 处罚直接责任者: the handler names the person at fault and proposes the penalty."""
+    body = {"person": "store_clerk", "fault": "未按退货规定办理，态度恶劣", "measure": "penalty", "amount": "100.00"}
+    response = api.post(f"/complaints/{number}/accountability", {**body, **change})
+    assert response.status_code == expect, response.content.decode()
+    return response.json()
+
+
+def decide(api: Api, item: dict, expect: int = 200, **body) -> dict:
+    response = api.post(f"/accountability/{item['id']}/decide", body)
+    assert response.status_code == expect, response.content.decode()
+    return response.json()
+
+
+def test_every_plan_waits_for_the_leaders_approval_before_it_is_carried_out(as_, travel, before_spring_festival):
     handler = as_("handler")
     step(handler, before_spring_festival, "finding", finding="valid", note="店员未按退货规定执行")
     contact(handler, before_spring_festival, "apology", "向客户致歉")
@@ -212,11 +248,99 @@ def test_every_plan_waits_for_the_leaders_approval_before_it_is_carried_out(as_,
         == "invalid_transition"
     )
     assert step(handler, before_spring_festival, "plan/approve", expect=403)["code"] == "forbidden"
-    step(as_("manager"), before_spring_festival, "plan/approve", note="同意，对店员按规定处罚")
+    travel(at(2026, 2, 13, 11))
+    approved = step(as_("manager"), before_spring_festival, "plan/approve", note="同意，对店员按规定处罚")
+
+    assert clocks(handler, before_spring_festival)["approval"]["state"] == "met"
+    # 7. the refund is finance's task: 3 working days (24 working hours) from Fri 13 Feb 11:00 —
+    # 6 h that day, Sat 14 Feb (调休) 8 h, 15-23 Feb off, Tue 24 Feb 8 h, Wed 25 Feb 09:00 + 2 h.
+    [refund] = approved["tasks"]
+    assert (refund["kind"]["key"], refund["department"]["code"], refund["title"]) == (
+        "refund",
+        "finance",
+        "退款 ¥199.00",
+    )
+    assert due(refund) == at(2026, 2, 25, 11)
+    # 7. 处罚直接责任者: not before the penalty of the clerk at fault is approved
+    refused = step(handler, before_spring_festival, "resolve", expect=422, resolution="x")
+    assert refused["code"] == "accountability_missing"
+    decide(as_("manager"), penalise(handler, before_spring_festival), approve=True)
+    assert step(handler, before_spring_festival, "resolve", expect=422, resolution="x")["code"] == "tasks_open"
+    travel(at(2026, 2, 24, 10))
+    done = as_("cashier").post(f"/tasks/{refund['id']}/done", {"result": "已退款 199 元"})
+    assert done.status_code == 200, done.content.decode()
     resolved = step(handler, before_spring_festival, "resolve", resolution="已退货，客户已收到退款")
 
     assert resolved["status"]["key"] == "resolved"
-    assert clocks(handler, before_spring_festival)["approval"]["state"] == "met"
+
+
+def test_the_penalty_of_the_person_at_fault_is_approved_by_the_leader(as_, before_spring_festival):
+    handler = as_("handler")
+    item = penalise(handler, before_spring_festival, amount=None, points=None, expect=422)
+    assert item["errors"][0]["field"] == "amount"
+    item = penalise(handler, before_spring_festival)
+    assert (item["status"], item["person"]["username"], item["department"]["code"]) == (
+        "proposed",
+        "store_clerk",
+        "service",
+    )
+
+    decide(as_("supervisor"), item, expect=403, approve=True)
+    # "依照投诉所造成的损失大小，扣款责任人的一定比例的工资或奖金": the leader fixes the amount (loss 199 yuan)
+    approved = decide(as_("manager"), item, approve=True, amount="39.80", note="按损失的20%扣款")
+
+    assert (approved["status"], approved["amount"], approved["decided_by"]["username"]) == (
+        "approved",
+        "39.80",
+        "manager",
+    )
+
+
+@pytest.mark.parametrize(
+    ("remedy", "department", "expected"),
+    [
+        # approved Mon 2 Mar 2026 at 10:00: 3 working days end Thu 5 Mar 10:00, 5 end Mon 9 Mar 10:00.
+        ({"kind": "refund", "amount": "199"}, "finance", at(2026, 3, 5, 10)),
+        ({"kind": "compensation", "amount": "50"}, "finance", at(2026, 3, 5, 10)),
+        ({"kind": "exchange"}, "logistics", at(2026, 3, 5, 10)),
+        ({"kind": "redelivery"}, "logistics", at(2026, 3, 5, 10)),
+        ({"kind": "repair"}, "quality", at(2026, 3, 9, 10)),
+    ],
+)
+def test_each_remedy_of_the_plan_is_carried_out_by_its_department(as_, travel, remedy, department, expected):
+    travel(at(2026, 3, 2, 9))
+    number = take_in(as_)
+    step(as_("agent"), number, "assign", assignee="handler")
+    step(as_("handler"), number, "start-investigation")
+    step(as_("handler"), number, "finding", finding="valid_demand_unreasonable")
+    step(as_("handler"), number, "plan", summary="按规定处理", remedies=[remedy, {"kind": "apology"}])
+    travel(at(2026, 3, 2, 10))
+
+    approved = step(as_("manager"), number, "plan/approve")
+
+    [task] = approved["tasks"]
+    assert (task["kind"]["key"], task["department"]["code"], task["required"], due(task)) == (
+        remedy["kind"],
+        department,
+        True,
+        expected,
+    )
+
+
+def test_the_customers_feedback_is_collected_before_the_case_is_closed(as_, before_spring_festival):
+    handler = as_("handler")
+    step(handler, before_spring_festival, "finding", finding="invalid")
+    contact(handler, before_spring_festival, "explanation", "婉转说明退货规定")
+    resolved = step(handler, before_spring_festival, "resolve", resolution="已解释")
+
+    # 7. "尽快地收集客户的反馈意见": within 1 working day of Fri 13 Feb 10:05 — 6 h 55 min that day,
+    # then Sat 14 Feb (调休) 09:00 + 1 h 05 min.
+    assert [(callback["status"], due(callback)) for callback in resolved["follow_ups"]] == [
+        ("scheduled", at(2026, 2, 14, 10, 5))
+    ]
+    assert step(as_("supervisor"), before_spring_festival, "close", expect=422)["code"] == "follow_ups_due"
+    follow_up(as_("follow_up"), before_spring_festival, "satisfied")
+    assert step(as_("supervisor"), before_spring_festival, "close")["status"]["key"] == "closed"
 
 
 def test_a_complaint_that_does_not_stand_is_answered_tactfully_before_it_is_resolved(as_, before_spring_festival):
@@ -243,6 +367,21 @@ def test_a_case_that_runs_late_is_reported_to_the_head_of_department(as_, before
     assert complaint.tier == 2
     assert (escalated.data["cause"], escalated.data["notified"]) == ("clock_breach", ["supervisor"])
     assert Notification.objects.filter(user=staff["handler"], kind="clock_breached").count() == 1
+
+
+def test_the_handler_who_let_the_case_run_late_is_proposed_for_a_penalty(as_, before_spring_festival):
+    # 7. "同时对不及时处理问题造成延误的责任人也要进行追究"
+    clocks_sweep(now=at(2026, 2, 27, 10, 1))
+
+    [item] = as_("manager").get(f"/complaints/{before_spring_festival}").json()["accountabilities"]
+    assert (item["person"]["username"], item["clock"], item["status"], item["proposed_by"]) == (
+        "handler",
+        "resolve",
+        "proposed",
+        None,
+    )
+    rejected = decide(as_("manager"), item, approve=False, note="客户迟迟未提供凭证，延误非处理人之过")
+    assert rejected["status"] == "rejected"
 
 
 def test_the_handler_reports_up_to_the_head_of_department_and_on_to_the_leader(as_, before_spring_festival):

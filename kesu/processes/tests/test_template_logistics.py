@@ -2,7 +2,8 @@
 
 Office hours of the template: 09:00-12:00 and 13:00-18:00 (8 working hours a day) on China's
 working days; in 2026 National Day runs 1-7 October, and Sunday 20 September and Saturday
-10 October are make-up working days (调休).
+10 October are make-up working days (调休). The customer must be satisfied with the way a complaint
+is handled: each refusal sends the work order up a tier, to the manager, then to division management.
 """
 
 import pytest
@@ -11,7 +12,7 @@ from kesu.accounts.models import Department
 from kesu.accounts.roles import Role
 from kesu.clocks.sweep import clocks_sweep
 from kesu.complaints.models import Complaint
-from kesu.complaints.tests.helpers import at, clocks, contact, due, step
+from kesu.complaints.tests.helpers import at, clocks, contact, due, follow_up, step
 from kesu.conftest import Api, make_staff
 from kesu.notifications.models import Notification
 from kesu.processes.models import Process
@@ -27,7 +28,12 @@ def logistics(db):
 
 @pytest.fixture
 def people(staff, logistics):
-    return {**staff, "division_head": make_staff("division_head", Role.GENERAL_MANAGER, display_name="事业部总经理")}
+    operations = Department.objects.get(code="operations")
+    return {
+        **staff,
+        "division_head": make_staff("division_head", Role.GENERAL_MANAGER, display_name="事业部总经理"),
+        "dispatcher": make_staff("dispatcher", Role.DEPARTMENT_STAFF, department=operations, display_name="运营调度"),
+    }
 
 
 @pytest.fixture
@@ -92,6 +98,9 @@ def test_the_template_loads_with_the_content_classes_tiers_and_monthly_statistic
         ("monthly_statistics", "month", ["customer_class", "category", "handling", "satisfaction"]),
     ]
     assert set(spec.channels) == {"phone", "email", "web", "chat", "letter", "internal"}
+    # 4.2 A-E: the customer must accept the way of handling; a refusal goes up a tier
+    assert (spec.customer_confirms_plan, spec.on_plan_refused) == (True, "escalate")
+    assert [need.value for need in spec.findings["valid"].needs] == ["apology_contact", "plan"]
 
 
 # --- intake: the work order -----------------------------------------------------------------------
@@ -187,7 +196,9 @@ def test_telling_the_customer_meets_the_first_reply(as_, before_national_day):
 def test_a_complaint_settled_at_once_meets_both_deadlines(as_, before_national_day):
     handler = as_("handler")
     step(handler, before_national_day, "finding", finding="valid", note="中转延误", responsible_department="operations")
-    contact(handler, before_national_day, "apology", "致歉并告知已加急派送，客户满意")
+    contact(handler, before_national_day, "apology", "致歉并告知已加急派送")
+    step(handler, before_national_day, "plan", summary="加急派送", remedies=[{"kind": "priority_delivery"}])
+    step(handler, before_national_day, "plan/customer-response", accepted=True, note="客户对处理方法满意")
     step(handler, before_national_day, "resolve", resolution="当即处理：加急派送")
 
     now = clocks(handler, before_national_day)
@@ -245,3 +256,126 @@ def test_a_late_first_reply_is_reported_to_the_handler_a_late_answer_goes_up_a_t
     assert (escalated.data["cause"], escalated.data["clock"]) == ("clock_breach", "reply")
     breaches = Notification.objects.filter(user=staff["handler"], kind="clock_breached")
     assert sorted(note.data["clock"] for note in breaches) == ["first_reply", "reply"]
+
+
+# --- 4.2 A-E: until the customer is satisfied -------------------------------------------------------------
+
+
+def offer(api: Api, number: str, summary: str, amount: str) -> dict:
+    """A way of handling the complaint (no approval is asked: it goes to the customer at once)."""
+    return step(api, number, "plan", summary=summary, remedies=[{"kind": "compensation", "amount": amount}])
+
+
+def test_the_way_of_handling_must_satisfy_the_customer_before_the_work_order_is_settled(as_, before_national_day):
+    handler = as_("handler")
+    step(handler, before_national_day, "finding", finding="valid", note="中转延误")
+    contact(handler, before_national_day, "apology", "向客户道歉")
+    assert step(handler, before_national_day, "resolve", expect=422, resolution="x")["code"] == "plan_missing"
+
+    offered = offer(handler, before_national_day, "退还运费", "25")
+
+    assert (offered["status"]["key"], offered["plan"]["status"]["key"]) == ("resolving", "approved")
+    assert step(handler, before_national_day, "resolve", expect=422, resolution="x")["code"] == "plan_not_accepted"
+    step(handler, before_national_day, "plan/customer-response", accepted=True, note="客户满意")
+    assert step(handler, before_national_day, "resolve", resolution="退还运费")["status"]["key"] == "resolved"
+
+
+def test_a_dissatisfied_customer_takes_the_work_order_to_the_manager_then_to_division_management(
+    as_, travel, before_national_day, people
+):
+    handler, manager, division = as_("handler"), as_("manager"), as_("division_head")
+    step(handler, before_national_day, "finding", finding="valid", note="中转延误")
+    contact(handler, before_national_day, "apology", "向客户道歉")
+    offer(handler, before_national_day, "退还运费", "25")
+
+    # A/B refused: "客户服务人员应及时报告客服经理"
+    travel(at(2026, 10, 8, 10))
+    first = step(handler, before_national_day, "plan/customer-response", accepted=False, note="客户要求赔偿货损")
+
+    assert (first["status"]["key"], first["tier"], first["plan"]["status"]["key"]) == ("investigating", 2, "refused")
+    escalated = Complaint.objects.get(number=before_national_day).events.get(kind="escalated")
+    assert (escalated.data["cause"], escalated.data["notified"], escalated.text) == (
+        "customer_dissatisfied",
+        ["supervisor", "manager"],
+        "客户要求赔偿货损",
+    )
+    assert Notification.objects.filter(user=people["manager"], kind="escalated_to_you").count() == 1
+
+    # C/D: the manager's measures, put to the customer again — refused again, up to the division
+    step(manager, before_national_day, "accept-escalation")
+    offer(manager, before_national_day, "退还运费并赔偿货损 300 元", "325")
+    second = step(manager, before_national_day, "plan/customer-response", accepted=False, note="仍不满意")
+
+    assert (second["status"]["key"], second["tier"]) == ("investigating", 3)
+    escalations = Complaint.objects.get(number=before_national_day).events.filter(kind="escalated").order_by("id")
+    assert [(event.data["to_tier"], event.data["notified"]) for event in escalations] == [
+        (2, ["supervisor", "manager"]),
+        (3, ["division_head"]),
+    ]
+
+    # E: division management's decision, until the customer is satisfied
+    step(division, before_national_day, "accept-escalation")
+    offer(division, before_national_day, "全额赔偿货值 800 元", "800")
+    step(division, before_national_day, "plan/customer-response", accepted=True, note="客户满意")
+    resolved = step(handler, before_national_day, "resolve", resolution="事业部决定全额赔偿，客户满意")
+
+    assert (resolved["status"]["key"], resolved["tier"]) == ("resolved", 3)
+    timeline = handler.get(f"/complaints/{before_national_day}/timeline").json()
+    answers = [event["kind"]["key"] for event in timeline if event["kind"]["key"].startswith("plan_")]
+    assert answers == [
+        "plan_proposed",
+        "plan_approved",
+        "plan_refused",
+        "plan_proposed",
+        "plan_approved",
+        "plan_refused",
+        "plan_proposed",
+        "plan_approved",
+        "plan_accepted",
+    ]
+
+
+def test_customer_service_hands_the_operations_part_to_operations_and_follows_it_up(as_, travel, before_national_day):
+    # 4.2 B "涉及到其他部门的，将《客服工单》移交给负责部门，并跟进处理结果"
+    handler = as_("handler")
+    task = {"kind": "check_records", "title": "核查中转站延误原因", "department": "operations"}
+    response = handler.post(f"/complaints/{before_national_day}/tasks", {**task, "within": "1 working day"})
+    assert response.status_code == 201, response.content.decode()
+    handed = response.json()
+
+    # Wed 30 Sep 17:05 + 8 working hours: 55 min that day, 1-7 Oct off, Thu 8 Oct 09:00 + 7 h 05 min.
+    assert (handed["department"]["code"], handed["required"], due(handed)) == (
+        "operations",
+        True,
+        at(2026, 10, 8, 17, 5),
+    )
+    assert [item["id"] for item in as_("dispatcher").get("/tasks").json()] == [handed["id"]]
+    step(handler, before_national_day, "finding", finding="invalid", note="客户地址填写错误")
+    contact(handler, before_national_day, "explanation", "说明地址有误")
+    assert step(handler, before_national_day, "resolve", expect=422, resolution="x")["code"] == "tasks_open"
+
+    travel(at(2026, 10, 8, 11))
+    done = as_("dispatcher").post(f"/tasks/{handed['id']}/done", {"result": "中转站记录：收件地址错误，已改派"})
+    assert done.status_code == 200, done.content.decode()
+    assert step(handler, before_national_day, "resolve", resolution="已说明并改派")["status"]["key"] == "resolved"
+
+
+@pytest.mark.parametrize(
+    ("satisfaction", "status", "tier"), [("neutral", "resolved", 1), ("dissatisfied", "investigating", 2)]
+)
+def test_the_callback_records_the_satisfaction_and_a_dissatisfied_customer_goes_up_again(
+    as_, before_national_day, satisfaction, status, tier
+):
+    # 3.1 "征求客户满意意见"; 4.3.2 D "客户满意情况：非常满意，满意，一般，不满意"
+    handler = as_("handler")
+    step(handler, before_national_day, "finding", finding="invalid")
+    contact(handler, before_national_day, "explanation", "说明已按时效送达")
+    step(handler, before_national_day, "resolve", resolution="已说明")
+
+    after = follow_up(as_("follow_up"), before_national_day, satisfaction, "回访")
+
+    assert (after["status"]["key"], after["tier"], after["follow_ups"][0]["satisfaction"]) == (
+        status,
+        tier,
+        satisfaction,
+    )

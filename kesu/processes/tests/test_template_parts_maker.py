@@ -1,7 +1,9 @@
 """The parts maker's process (seed 002, part 4), scenario by scenario through the API, on real dates.
 
 Working time is whole working days of China's calendar: "5 working days" is 5 × 24 hours of
-working days, skipping public holidays and counting make-up working days (调休).
+working days, skipping public holidays and counting make-up working days (调休). Each remedy of a
+plan is carried out by its department as a task (marketing: returns and compensation; logistics:
+exchanges; production: repairs), and the callbacks follow once they are done.
 """
 
 import copy
@@ -15,7 +17,7 @@ from kesu.accounts.roles import Role
 from kesu.clocks.models import Clock
 from kesu.clocks.sweep import clocks_sweep
 from kesu.complaints.models import Complaint
-from kesu.complaints.tests.helpers import at, clocks, contact, due, step
+from kesu.complaints.tests.helpers import at, clocks, contact, due, follow_up, step
 from kesu.conftest import Api, make_staff
 from kesu.notifications.models import Notification
 from kesu.processes.services import process_load_template
@@ -29,7 +31,8 @@ def parts_maker(departments):
 
 @pytest.fixture
 def people(staff, departments, parts_maker):
-    """The owners of 五.确定投诉处理部门 and the complaint team's leader (三), each post with a backup."""
+    """The owners of 五.确定投诉处理部门 and the complaint team's leader (三), each post with a backup;
+    a sales representative of marketing and a fitter of production, who carry out remedies."""
     quality = departments["quality"]
     marketing = Department.objects.get(code="marketing")
     qc_manager = make_staff("qc_manager", Role.MANAGER, department=quality, display_name="质检部经理李培升")
@@ -37,6 +40,9 @@ def people(staff, departments, parts_maker):
     marketing_gm = make_staff("marketing_gm", Role.MANAGER, department=marketing, display_name="营销部总经理谭培前")
     marketing_deputy = make_staff("marketing_deputy", Role.MANAGER, department=marketing, display_name="营销部副总")
     gm = make_staff("gm", Role.GENERAL_MANAGER, display_name="主管领导")
+    production = Department.objects.create(code="production", name="生产部")
+    sales_rep = make_staff("sales_rep", Role.DEPARTMENT_STAFF, department=marketing, display_name="销售代表")
+    fitter = make_staff("fitter", Role.DEPARTMENT_STAFF, department=production, display_name="生产部维修工")
     Seat.objects.create(key="qc_manager", department=quality, primary=qc_manager, backup=qc_deputy)
     Seat.objects.create(key="marketing_gm", department=marketing, primary=marketing_gm, backup=marketing_deputy)
     Seat.objects.create(key="complaint_team_leader", primary=marketing_gm, backup=marketing_deputy)
@@ -47,6 +53,8 @@ def people(staff, departments, parts_maker):
         "marketing_gm": marketing_gm,
         "marketing_deputy": marketing_deputy,
         "gm": gm,
+        "sales_rep": sales_rep,
+        "fitter": fitter,
     }
 
 
@@ -108,6 +116,12 @@ def take_in(api: Api, received_at: dt.datetime | None = None, **change) -> dict:
     return response.json()
 
 
+def finish(api: Api, task: dict, result: str) -> dict:
+    response = api.post(f"/tasks/{task['id']}/done", {"result": result})
+    assert response.status_code == 200, response.content.decode()
+    return response.json()
+
+
 def refusal(api: Api, **change) -> dict:
     response = api.post("/complaints", complaint_body(**change))
     assert response.status_code == 422, response.content.decode()
@@ -140,6 +154,14 @@ class TestTheTemplate:
         # 十: dissatisfied -> back to step 4 (the investigation).
         assert follow_up.reopen_to == "investigating"
         assert [(tier.level, tier.seat) for tier in spec.tiers] == [(1, None), (2, "complaint_team_leader")]
+        # 八/九: the responsible departments carry out the remedies (5 working days: this template's choice)
+        assert {kind: (rule.department, rule.within) for kind, rule in spec.remedy_tasks.items()} == {
+            "refund": ("marketing", "5 working days"),
+            "compensation": ("marketing", "5 working days"),
+            "exchange": ("logistics", "5 working days"),
+            "repair": ("production", "5 working days"),
+        }
+        assert spec.customer_confirms_plan is False
 
     def test_loading_it_creates_the_marketing_department_its_routing_names(self, parts_maker):
         assert set(Department.objects.values_list("code", flat=True)) >= {"quality", "marketing"}
@@ -392,19 +414,108 @@ class TestFindings:
     def test_our_fault_needs_a_remedy_and_a_detailed_explanation(self, as_, investigating):
         owner = as_("qc_manager")
         step(owner, investigating, "finding", finding="company_fault", note="热处理硬度不足")
-        step(
+        planned = step(
             owner,
             investigating,
             "plan",
             summary="换货20件并赔偿停工损失",
             remedies=[{"kind": "exchange"}, {"kind": "compensation", "amount": "1200"}],
         )
-        # no approval rule for our own fault: the plan is carried out at once
+        # no approval rule for our own fault: the plan is carried out at once, by logistics and marketing
+        tasks = {task["kind"]["key"]: task for task in planned["tasks"]}
+        assert {kind: task["department"]["code"] for kind, task in tasks.items()} == {
+            "exchange": "logistics",
+            "compensation": "marketing",
+        }
 
         refused = step(owner, investigating, "resolve", expect=422, resolution="已换货")
         assert refused["code"] == "explanation_contact_missing"
         contact(owner, investigating, "explanation", "正式电函详细说明原因并承担责任")
+        assert step(owner, investigating, "resolve", expect=422, resolution="x")["code"] == "tasks_open"
+        finish(as_("logistics_clerk"), tasks["exchange"], "20件新品已发出")
+        finish(as_("sales_rep"), tasks["compensation"], "已与客户确认赔偿1200元")
         assert step(owner, investigating, "resolve", resolution="已换货并赔偿")["status"]["key"] == "resolved"
+
+
+class TestCarryingOutThePlan:
+    def test_the_returned_part_is_analysed_by_quality_inspection_as_a_task_due_within_the_week(self, as_, travel):
+        # 六.1 "对顾客退货产品的试验/分析必须在一周内完成"
+        travel(at(2026, 9, 30, 16))
+        number = take_in(as_("agent"))["number"]
+        owner = as_("qc_manager")
+        step(owner, number, "start-investigation")
+        analysis = {"kind": "analyse_part", "title": "退回连接件硬度与断口分析", "department": "quality"}
+        response = owner.post(f"/complaints/{number}/tasks", {**analysis, "within": "5 working days"})
+        assert response.status_code == 201, response.content.decode()
+        task = response.json()
+
+        # the same week as the analysis clock: over National Day to Tue 13 Oct 16:00.
+        assert (task["kind"]["key"], task["department"]["code"], due(task)) == (
+            "analyse_part",
+            "quality",
+            at(2026, 10, 13, 16),
+        )
+        assert due(task) == due(clocks(owner, number)["analysis"])
+        travel(at(2026, 10, 9, 11))
+        finish(as_("quality_clerk"), task, "硬度HRC32，低于要求，热处理不足")
+        step(owner, number, "finding", finding="company_fault", note="热处理硬度不足，生产部责任")
+
+        assert clocks(owner, number)["analysis"]["state"] == "met"
+
+    @pytest.mark.parametrize(
+        ("remedy", "department", "title", "worker"),
+        [
+            ({"kind": "refund", "amount": "2400"}, "marketing", "退货处理 ¥2400.00", "sales_rep"),
+            ({"kind": "exchange"}, "logistics", "换货/补发", "logistics_clerk"),
+            ({"kind": "repair"}, "production", "维修", "fitter"),
+            ({"kind": "compensation", "amount": "150"}, "marketing", "赔偿客户损失 ¥150.00", "sales_rep"),
+        ],
+    )
+    def test_each_remedy_is_carried_out_by_its_department_within_5_working_days(
+        self, as_, travel, remedy, department, title, worker
+    ):
+        travel(at(2026, 11, 5, 14))  # a Thursday
+        number = take_in(as_("agent"))["number"]
+        owner = as_("qc_manager")
+        step(owner, number, "start-investigation")
+        step(owner, number, "finding", finding="company_fault")
+        contact(owner, number, "explanation", "正式电函说明")
+
+        [task] = step(owner, number, "plan", summary="处理方案", remedies=[remedy])["tasks"]
+
+        # Thu 5 Nov 14:00 + five working days (the weekend off) = Thu 12 Nov 14:00.
+        assert (task["department"]["code"], task["title"], due(task)) == (department, title, at(2026, 11, 12, 14))
+        assert [item["id"] for item in as_(worker).get("/tasks").json()] == [task["id"]]
+        finish(as_(worker), task, "已完成")
+        assert step(owner, number, "resolve", resolution="方案实施完毕")["status"]["key"] == "resolved"
+
+    def test_a_product_complaint_is_called_back_twice_before_it_is_closed(self, as_, travel):
+        # 九: "责任部门的方案实施完毕之后5个工作日内…第一次客户回访…产品质量投诉的回访，至少回访2次"
+        travel(at(2026, 11, 5, 14))
+        number = take_in(as_("agent"))["number"]
+        owner = as_("qc_manager")
+        step(owner, number, "start-investigation")
+        step(owner, number, "finding", finding="company_fault")
+        contact(owner, number, "explanation", "正式电函说明")
+        [exchange] = step(owner, number, "plan", summary="换货", remedies=[{"kind": "exchange"}])["tasks"]
+        travel(at(2026, 11, 9, 10))
+        finish(as_("logistics_clerk"), exchange, "已发货")
+        resolved = step(owner, number, "resolve", resolution="已换货")
+
+        # the first callback within 5 working days of the remedy done: Mon 9 Nov 10:00 → Mon 16 Nov 10:00.
+        assert [(callback["sequence"], callback["of"], due(callback)) for callback in resolved["follow_ups"]] == [
+            (1, 2, at(2026, 11, 16, 10))
+        ]
+        travel(at(2026, 11, 12, 10))
+        first = follow_up(as_("follow_up"), number, "satisfied", "新件使用正常")
+        assert step(as_("follow_up"), number, "close", expect=422)["code"] == "follow_ups_due"
+        assert [(callback["sequence"], callback["status"]) for callback in first["follow_ups"]] == [
+            (1, "done"),
+            (2, "scheduled"),
+        ]
+        travel(at(2026, 11, 19, 10))
+        follow_up(as_("follow_up"), number, "very_satisfied", "再次回访，客户非常满意")
+        assert step(as_("follow_up"), number, "close")["status"]["key"] == "closed"
 
 
 class TestDissatisfied:
@@ -415,9 +526,10 @@ class TestDissatisfied:
             step(owner, number, "start-investigation")
         with time_machine.travel(at(2026, 9, 29, 15), tick=False):
             step(owner, number, "finding", finding="company_fault", note="热处理硬度不足")
-            step(owner, number, "plan", summary="换货20件", remedies=[{"kind": "exchange"}])
+            [exchange] = step(owner, number, "plan", summary="换货20件", remedies=[{"kind": "exchange"}])["tasks"]
             contact(owner, number, "explanation", "正式电函说明")
         with time_machine.travel(at(2026, 9, 30, 10), tick=False):
+            finish(as_("logistics_clerk"), exchange, "20件新品已发出")
             step(owner, number, "resolve", resolution="已换货")
         with time_machine.travel(at(2026, 9, 30, 16), tick=False):
             reopened = step(as_("follow_up"), number, "reopen", reason="回访：客户不满意，新件仍有裂纹")

@@ -107,3 +107,10 @@ def test_an_overdue_task_is_reported_once(as_, number, staff):
     assert tasks_overdue_notify(timezone.now()) == 1
     assert tasks_overdue_notify(timezone.now()) == 0
     assert "task_overdue" in [n["kind"] for n in as_("handler").get("/notifications").json()]
+
+
+def test_the_process_documents_know_every_kind_of_task():
+    from kesu.processes.document import TASK_KINDS
+    from kesu.tasks.models import TaskKind
+
+    assert TASK_KINDS == TaskKind.values
