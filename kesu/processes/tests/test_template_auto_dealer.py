@@ -129,7 +129,10 @@ def test_the_seeds_reminders_callbacks_approvals_and_summaries_are_declared(deal
     assert (spec.follow_up.within, spec.follow_up.callbacks) == ("24 hours", 1)
     assert [rule.chain for rule in spec.approvals] == [["manager", "general_manager"]]  # 管理部复核, 主管总经理
     # 过失处理意见 by management (or the GM); 及时性考核: a missed deadline proposes a penalty
-    assert (spec.accountability.approval, spec.accountability.on_breach) == (["manager", "general_manager"], True)
+    assert (spec.accountability.approval, spec.accountability.on_breach) == (
+        ["manager", "general_manager"],
+        ["responsibility", "responsibility_ceiling"],
+    )
     assert [need.value for need in spec.findings["at_fault"].needs] == ["apology_contact", "plan", "accountability"]
     assert [(r.key, r.every, r.weekday, r.day) for r in spec.reports] == [
         ("weekly_summary", "week", 2, None),  # 每周二

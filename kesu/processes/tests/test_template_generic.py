@@ -87,7 +87,7 @@ def test_the_template_loads_with_the_eight_steps(generic):
     }
     assert [rule.chain for rule in spec.approvals] == [["manager"]]  # 6. 主管领导批示, every plan
     # 7. 处罚直接责任者 (approved by the leader), 对不及时处理问题造成延误的责任人也要进行追究
-    assert (spec.accountability.approval, spec.accountability.on_breach) == (["manager"], True)
+    assert (spec.accountability.approval, spec.accountability.on_breach) == (["manager"], ["resolve"])
     # 7. 实施处理方案: what the plan promises is each department's task (DEFAULT departments and limits)
     assert {kind: (rule.department, rule.within) for kind, rule in spec.remedy_tasks.items()} == {
         "refund": ("finance", "3 working days"),
