@@ -76,8 +76,8 @@ def complaint_list(user, filters: ComplaintFilters) -> QuerySet[Complaint]:
     complaints = complaints.filter(**{lookup: value for lookup, value in exact.items() if value is not None})
     if filters.status:
         complaints = complaints.filter(status__in=filters.status)
-    if filters.q:
-        complaints = complaints.filter(_text_search(filters.q.strip()))
+    for term in (filters.q or "").split():
+        complaints = complaints.filter(_text_search(term))
     now = timezone.now()
     running = Clock.objects.filter(complaint=OuterRef("pk"), state=ClockState.RUNNING)
     if filters.overdue is not None:
@@ -97,11 +97,13 @@ ORDERS = {
 }
 
 
-def _text_search(text: str) -> Q:
-    query = Q(number__iexact=text) | Q(description__icontains=text) | Q(subject__icontains=text)
-    query |= Q(customer__name__icontains=text)
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) >= 4 and len(digits) == len(text.replace("-", "").replace(" ", "").lstrip("+")):
+def _text_search(term: str) -> Q:
+    """One search term: in the number, subject, description or customer's name, or a phone number's digits.
+    Several terms ("配送 延误") must each be found."""
+    query = Q(number__iexact=term) | Q(description__icontains=term) | Q(subject__icontains=term)
+    query |= Q(customer__name__icontains=term)
+    digits = "".join(ch for ch in term if ch.isdigit())
+    if len(digits) >= 4 and len(digits) == len(term.replace("-", "").lstrip("+")):
         query |= Q(customer__phone__contains=digits)
     return query
 

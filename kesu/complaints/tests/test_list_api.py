@@ -53,6 +53,8 @@ def test_the_list_is_newest_first(as_, complaints):
         ({"department": "service"}, [1, 0, 2]),
         ({"department": "logistics"}, []),
         ({"q": "配送"}, [0]),
+        ({"q": "配送 三天"}, [0]),
+        ({"q": "配送 态度"}, []),
         ({"q": "李四"}, [2]),
         ({"q": "13900001111"}, [2]),
         ({"q": "1111"}, [2]),
