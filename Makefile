@@ -3,11 +3,27 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run lint test clean
+.PHONY: setup run lint test browser bench clean
 
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard kesu/locale/*/LC_MESSAGES/*.po))
 
-setup: $(VENV)/.installed $(CATALOGUES)
+setup: $(VENV)/.installed $(CATALOGUES) node_modules/.installed
+
+# Front-end assets (htmx, Bootstrap, ECharts) from npm, pinned by package-lock.json; Django serves them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The browser tests drive Debian's Chromium (with CJK fonts for the Chinese pages).
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+browser:
+	@if ! dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
+	  else \
+	    echo "Install $(BROWSER_PACKAGES) (apt-get, as root) to run the browser tests."; \
+	  fi; \
+	fi
 
 kesu/locale/%.mo: kesu/locale/%.po $(VENV)/.installed
 	$(BIN)/python -m kesu.lib.i18n
@@ -23,11 +39,15 @@ run: setup
 	$(BIN)/kesu run
 
 lint: setup
-	$(BIN)/ruff check kesu
-	$(BIN)/ruff format --check kesu
+	$(BIN)/ruff check kesu bench
+	$(BIN)/ruff format --check kesu bench
 
-test: setup lint
+test: setup lint browser
 	$(BIN)/pytest
 
+# Kesu measured as production runs it (PostgreSQL from DATABASE_URL): see bench/README.md.
+bench: setup
+	$(BIN)/python bench/run.py
+
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules test-output

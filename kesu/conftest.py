@@ -72,7 +72,7 @@ def travel():
 @pytest.fixture
 def departments(db):
     return {
-        code: Department.objects.create(code=code, name=name)
+        code: Department.objects.update_or_create(code=code, defaults={"name": name})[0]
         for code, name in [("service", "客服部"), ("quality", "质量部"), ("logistics", "物流部")]
     }
 

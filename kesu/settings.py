@@ -8,6 +8,7 @@ Environment variables:
     ALLOWED_HOSTS    comma-separated host names (default: 127.0.0.1,localhost)
     COMPLAINT_NUMBER_PREFIX  prefix of complaint numbers (default: KS)
     TIME_ZONE        (default: Asia/Shanghai)
+    KESU_ATTACHMENT_MAX_MB   largest attachment (photo, video, call recording) in MB (default: 50)
 """
 
 import secrets
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "kesu.accountability",
     "kesu.improvements",
     "kesu.cases",
+    "kesu.attachments",
     "kesu.web",
     "kesu.core",
 ]
@@ -88,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "kesu.web.context_processors.pages",
             ],
         },
     },
@@ -131,12 +134,30 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Front-end packages come from npm (package.json, `npm ci`); only the files the pages use are served.
+NODE_MODULES_DIR = BASE_DIR / "node_modules"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "kesu.web.finders.NodeModulesFinder",
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# Sign-in for the pages.
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+
+# Uploads: attachments (photos, video, call recordings) up to KESU_ATTACHMENT_MAX_MB each; larger
+# uploads go to a temporary file instead of memory; other form posts stay small.
+ATTACHMENT_MAX_BYTES = env_int("KESU_ATTACHMENT_MAX_MB", 50) * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 COMPLAINT_NUMBER_PREFIX = env_str("COMPLAINT_NUMBER_PREFIX", "KS")
 

@@ -7,8 +7,9 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from kesu.accounts.roles import LEADER_LADDER
 from kesu.clocks.models import Clock, ClockState
-from kesu.complaints.models import Complaint, Event
+from kesu.complaints.models import ApprovalStatus, Complaint, Event, PlanApproval, PlanStatus, Status
 from kesu.tasks.models import Task
 
 
@@ -114,3 +115,28 @@ def complaint_timeline(complaint: Complaint) -> QuerySet[Event]:
 
 def complaint_clocks(complaint: Complaint) -> QuerySet[Clock]:
     return complaint.clocks.order_by("started_at", "id")
+
+
+def plans_awaiting_decision(user) -> QuerySet[Complaint]:
+    """Complaints whose plan waits at a step this user may decide: one of their roles, or a leader's
+    step below theirs — not their own plan, not a case they are involved in or decided a step of."""
+    roles = deciding_roles(user)
+    steps = PlanApproval.objects.filter(plan__complaint=OuterRef("pk"), status=ApprovalStatus.PENDING)
+    if not user.is_superuser:
+        steps = steps.filter(role__in=roles)
+    mine = PlanApproval.objects.filter(plan__complaint=OuterRef("pk"), plan__status=PlanStatus.PROPOSED)
+    complaints = complaint_list(user, ComplaintFilters(status=[Status.AWAITING_APPROVAL], order="due"))
+    return (
+        complaints.filter(Exists(steps))
+        .exclude(Exists(mine.filter(Q(decided_by=user) | Q(plan__proposed_by=user))))
+        .exclude(involved_staff=user)
+    )
+
+
+def deciding_roles(user) -> set[str]:
+    """The approval roles a user may decide: their own, and every leader role below their highest."""
+    roles = set(user.groups.values_list("name", flat=True))
+    ranks = [LEADER_LADDER.index(role) for role in roles if role in LEADER_LADDER]
+    if ranks:
+        roles |= set(LEADER_LADDER[: max(ranks) + 1])
+    return roles

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.models import Department, User
-from kesu.accounts.roles import LEADER_LADDER
 from kesu.complaints.models import (
     ApprovalStatus,
     Complaint,
@@ -25,6 +24,7 @@ from kesu.complaints.models import (
 )
 from kesu.complaints.remedies import RemedyKind, clean_remedies
 from kesu.complaints.rules import require_not_involved, require_permission
+from kesu.complaints.selectors import deciding_roles
 from kesu.complaints.services.common import handler_step, locked, record, require_finding, require_status, required_text
 from kesu.complaints.services.escalation import escalate
 from kesu.lib.errors import DomainError, NotAllowed
@@ -105,14 +105,7 @@ def _current_step(complaint: Complaint, actor, version: int) -> tuple[Complaint,
 
 def may_decide_as(user, role: str) -> bool:
     """The step's own role, or a leader above it (主管 < 经理 < 客服总监 < 总经理)."""
-    if user.is_superuser:
-        return True
-    roles = set(user.groups.values_list("name", flat=True))
-    if role in roles:
-        return True
-    if role not in LEADER_LADDER:
-        return False
-    return any(LEADER_LADDER.index(mine) > LEADER_LADDER.index(role) for mine in roles & set(LEADER_LADDER))
+    return user.is_superuser or role in deciding_roles(user)
 
 
 def _decide_step(step: PlanApproval, actor, status: ApprovalStatus, note: str) -> None:

@@ -168,3 +168,21 @@ class TestRemedyTasks:
         assert tasks["refund"]["due_at"] < tasks["exchange"]["due_at"]
         contact(as_("handler"), number, "apology")
         assert step(as_("handler"), number, "resolve", expect=422, resolution="x")["code"] == "tasks_open"
+
+
+def test_a_leader_finds_the_plans_waiting_for_their_decision(proposed, staff):
+    from kesu.complaints.selectors import plans_awaiting_decision
+
+    def waiting(name):
+        return [complaint.number for complaint in plans_awaiting_decision(staff[name])]
+
+    assert (waiting("supervisor"), waiting("manager"), waiting("handler")) == ([proposed], [proposed], [])
+
+
+def test_a_decided_step_leaves_the_deciders_list(as_, proposed, staff):
+    from kesu.complaints.selectors import plans_awaiting_decision
+
+    step(as_("gm"), proposed, "plan/approve")  # the supervisor's step, decided by the GM
+
+    assert list(plans_awaiting_decision(staff["gm"])) == []
+    assert [c.number for c in plans_awaiting_decision(staff["supervisor"])] == []

@@ -26,7 +26,7 @@ def dealer(db, staff):
     """The auto_dealer process and the posts of a 4S shop, each with a primary and a backup owner."""
     process = process_load_template("auto_dealer", make_default=True)
     service_centre = Department.objects.get(code="customer_service")  # created by the routing
-    workshop = Department.objects.create(code="workshop", name="维修车间")
+    workshop = Department.objects.update_or_create(code="workshop", defaults={"name": "维修车间"})[0]
     people = {
         "mechanic": make_staff("mechanic", Role.DEPARTMENT_STAFF, department=workshop, display_name="维修技师小赵"),
         "manager_wang": make_staff(

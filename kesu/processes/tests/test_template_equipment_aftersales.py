@@ -418,7 +418,7 @@ class TestDisposition:
 
     def test_purchasing_claims_from_the_supplier_and_the_case_waits_for_it(self, as_, travel):
         # 3.2 "对因外购件造成的客户投诉采购负责供应商质量索赔": handed to purchasing by the lead.
-        purchasing = Department.objects.create(code="purchasing", name="采购部")
+        purchasing = Department.objects.update_or_create(code="purchasing", defaults={"name": "采购部"})[0]
         buyer = Api(user=make_staff("buyer", Role.DEPARTMENT_STAFF, department=purchasing, display_name="采购员"))
         travel(at(2026, 11, 20, 9))  # a Friday
         number = take_in(as_("agent"))["number"]

@@ -22,7 +22,7 @@ from kesu.processes.services import process_load_template
 @pytest.fixture
 def logistics(db):
     process = process_load_template("logistics", make_default=True)
-    Department.objects.create(code="operations", name="运营部")
+    Department.objects.update_or_create(code="operations", defaults={"name": "运营部"})[0]
     return process
 
 

@@ -40,7 +40,7 @@ def people(staff, departments, parts_maker):
     marketing_gm = make_staff("marketing_gm", Role.MANAGER, department=marketing, display_name="营销部总经理谭培前")
     marketing_deputy = make_staff("marketing_deputy", Role.MANAGER, department=marketing, display_name="营销部副总")
     gm = make_staff("gm", Role.GENERAL_MANAGER, display_name="主管领导")
-    production = Department.objects.create(code="production", name="生产部")
+    production = Department.objects.update_or_create(code="production", defaults={"name": "生产部"})[0]
     sales_rep = make_staff("sales_rep", Role.DEPARTMENT_STAFF, department=marketing, display_name="销售代表")
     fitter = make_staff("fitter", Role.DEPARTMENT_STAFF, department=production, display_name="生产部维修工")
     Seat.objects.create(key="qc_manager", department=quality, primary=qc_manager, backup=qc_deputy)

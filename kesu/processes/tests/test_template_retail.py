@@ -47,7 +47,7 @@ def people(staff, retail):
     front-line team and the cashier of finance, who pays refunds."""
     customer_service = Department.objects.get(code="customer_service")
     frontline = Department.objects.get(code="frontline_service")
-    finance = Department.objects.create(code="finance", name="财务部")
+    finance = Department.objects.update_or_create(code="finance", defaults={"name": "财务部"})[0]
     added = {
         "cs_supervisor": make_staff("cs_supervisor", Role.SUPERVISOR, department=customer_service),
         "cs_deputy": make_staff("cs_deputy", Role.SUPERVISOR, department=customer_service),

@@ -1,0 +1,196 @@
+"""Which steps a member of staff may take on a complaint now: one place, mirroring
+`kesu.complaints.rules` and the status checks of the services, so the page shows only the
+buttons that would work. The services still decide; this only keeps the page honest."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kesu.complaints.models import ApprovalStatus, Complaint, PlanStatus, Status
+from kesu.complaints.services.common import OPEN_STATUSES
+from kesu.complaints.services.plans import may_decide_as
+from kesu.followups.scheduling import follow_ups_done
+from kesu.processes.document import EscalationCause
+from kesu.tasks.models import TaskStatus
+
+HANDLER_WORKING = frozenset({Status.ASSIGNED, Status.INVESTIGATING, Status.RESOLVING})
+TASK_STATUSES = frozenset(
+    {Status.ASSIGNED, Status.INVESTIGATING, Status.AWAITING_APPROVAL, Status.RESOLVING, Status.PENDING}
+)
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str
+    label: Promise
+    style: str = "outline-primary"
+
+
+ACTIONS = {
+    action.key: action
+    for action in [
+        Action("assign", _("Assign"), "primary"),
+        Action("start_investigation", _("Start investigation"), "primary"),
+        Action("finding", _("Record finding"), "primary"),
+        Action("plan", _("Propose plan"), "primary"),
+        Action("approve_plan", _("Approve plan"), "success"),
+        Action("request_changes", _("Ask for changes"), "outline-warning"),
+        Action("reject_plan", _("Reject plan"), "outline-danger"),
+        Action("customer_response", _("The customer's answer to the plan"), "primary"),
+        Action("resolve", _("Resolve"), "success"),
+        Action("follow_up", _("Record follow-up"), "primary"),
+        Action("close", _("Close"), "success"),
+        Action("reopen", _("Reopen"), "outline-danger"),
+        Action("pending", _("Put on pending"), "outline-secondary"),
+        Action("resume", _("Resume"), "primary"),
+        Action("wait_for_customer", _("Wait for the customer"), "outline-secondary"),
+        Action("customer_replied", _("The customer replied"), "primary"),
+        Action("escalate", _("Escalate"), "outline-warning"),
+        Action("accept_escalation", _("Accept escalation"), "warning"),
+        Action("priority", _("Change priority"), "outline-secondary"),
+        Action("involved", _("Staff involved"), "outline-secondary"),
+        Action("contact", _("Log contact"), "outline-primary"),
+        Action("task", _("Hand a task to a department"), "outline-primary"),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What the rules look at about the person viewing the complaint, read once."""
+
+    user: object
+    involved: bool
+
+    def can(self, permission: str) -> bool:
+        return self.user.has_perm(f"complaints.{permission}")
+
+    def is_handler_of(self, complaint: Complaint) -> bool:
+        if self.can("manage_complaint"):
+            return True
+        return self.can("handle_complaint") and complaint.assignee_id == self.user.pk
+
+
+def viewer_of(user, complaint: Complaint) -> Viewer:
+    return Viewer(user=user, involved=complaint.involved_staff.filter(pk=user.pk).exists())
+
+
+def allowed_actions(user, complaint: Complaint, viewer: Viewer | None = None) -> list[Action]:
+    """The steps `user` may take on `complaint` in its current status, in the order of its life."""
+    viewer = viewer or viewer_of(user, complaint)
+    if viewer.involved:
+        return []  # 当事人: never handle, approve or judge it
+    allowed = _handler_steps(viewer, complaint) | _other_steps(viewer, complaint)
+    return [action for key, action in ACTIONS.items() if key in allowed]
+
+
+def _handler_steps(viewer: Viewer, complaint: Complaint) -> set[str]:
+    if not viewer.is_handler_of(complaint):
+        return set()
+    status = complaint.status
+    steps = set()
+    if status == Status.ASSIGNED:
+        steps.add("start_investigation")
+    if status == Status.INVESTIGATING:
+        steps.add("finding")
+        if complaint.finding:
+            steps.add("plan")
+    if status in (Status.INVESTIGATING, Status.RESOLVING) and complaint.finding:
+        steps.add("resolve")
+    if status == Status.RESOLVING and _awaits_customer_answer(complaint):
+        steps.add("customer_response")
+    if status in HANDLER_WORKING:
+        steps.add("pending")
+        if not complaint.waiting_for_customer:
+            steps.add("wait_for_customer")
+    if status == Status.PENDING:
+        steps.add("resume")
+    if status in TASK_STATUSES:
+        steps.add("task")
+    if status in OPEN_STATUSES:
+        steps |= {"priority", "involved"}
+        if complaint.waiting_for_customer:
+            steps.add("customer_replied")
+        if EscalationCause.HANDLER_REQUEST in complaint.process.spec.escalate_on:
+            steps.add("escalate")
+    return steps
+
+
+def _other_steps(viewer: Viewer, complaint: Complaint) -> set[str]:
+    status = complaint.status
+    steps = set()
+    if viewer.can("assign_complaint") and status in OPEN_STATUSES:
+        steps.add("assign")
+    if viewer.can("approve_plan") and status == Status.AWAITING_APPROVAL and _may_decide_plan(viewer, complaint):
+        steps |= {"approve_plan", "request_changes", "reject_plan"}
+    if viewer.can("close_complaint") and status == Status.RESOLVED:
+        if not follow_ups_done(complaint):
+            steps.add("follow_up")
+        elif complaint.finding:
+            steps.add("close")
+    if viewer.can("reopen_complaint") and status in (Status.RESOLVED, Status.CLOSED):
+        steps.add("reopen")
+    if viewer.can("log_contact"):
+        steps.add("contact")
+    if _may_accept_escalation(viewer, complaint):
+        steps.add("accept_escalation")
+    return steps
+
+
+def _may_decide_plan(viewer: Viewer, complaint: Complaint) -> bool:
+    """Mirrors the approval chain: the pending step's role (or a leader above it), never one's own
+    plan, and never two steps of one plan."""
+    plan = complaint.plans.filter(status=PlanStatus.PROPOSED).first()
+    if plan is None or plan.proposed_by_id == viewer.user.pk:
+        return False
+    step = plan.approvals.filter(status=ApprovalStatus.PENDING).first()
+    if step is None or not may_decide_as(viewer.user, step.role):
+        return False
+    return not plan.approvals.filter(decided_by=viewer.user).exists()
+
+
+def _awaits_customer_answer(complaint: Complaint) -> bool:
+    if not complaint.process.spec.customer_confirms_plan:
+        return False
+    return complaint.plans.filter(status=PlanStatus.APPROVED, customer_response="").exists()
+
+
+def _may_accept_escalation(viewer: Viewer, complaint: Complaint) -> bool:
+    if complaint.tier < 2 or complaint.escalation_accepted_at is not None:
+        return False
+    if complaint.escalated_to_id == viewer.user.pk:
+        return True
+    tier = complaint.process.spec.tier(complaint.tier)
+    return tier is not None and viewer.user.groups.filter(name__in=tier.roles).exists()
+
+
+# ---- 协办任务 -----------------------------------------------------------------------------------
+
+
+def may_complete_task(user, task, *, involved: bool) -> bool:
+    """Mirrors kesu.tasks.services: the owner, the backup, the department when unowned, or a supervisor."""
+    if task.status != TaskStatus.OPEN or involved:
+        return False
+    if user.pk in (task.owner_id, task.backup_id):
+        return True
+    if task.owner_id is None and user.department_id == task.department_id:
+        return True
+    return user.has_perm("complaints.manage_complaint")
+
+
+def may_cancel_task(user, task, complaint: Complaint) -> bool:
+    """The complaint's handler (or a supervisor) calls a task off."""
+    return task.status == TaskStatus.OPEN and Viewer(user=user, involved=False).is_handler_of(complaint)
+
+
+def task_rows(user, complaint: Complaint, tasks, viewer: Viewer | None = None) -> list[dict]:
+    viewer = viewer or viewer_of(user, complaint)
+    return [
+        {
+            "task": task,
+            "may_complete": may_complete_task(user, task, involved=viewer.involved),
+            "may_cancel": not viewer.involved and may_cancel_task(user, task, complaint),
+        }
+        for task in tasks
+    ]

@@ -1,0 +1,114 @@
+"""The complaint as the pages show it: labels in the reader's language, details of each event."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kesu.complaints.models import ContactDirection, ContactPurpose, Event, EventKind, Status
+from kesu.complaints.remedies import RemedyKind
+from kesu.processes.calendar import Duration
+from kesu.processes.document import ProcessDocument
+from kesu.processes.vocabulary import Channel, Priority
+
+
+def _label(choices, key) -> str:
+    try:
+        return str(choices(key).label)
+    except ValueError:
+        return str(key or "")
+
+
+def remedy_text(remedy: dict) -> str:
+    text = _label(RemedyKind, remedy.get("kind"))
+    if remedy.get("amount"):
+        text += f" ¥{remedy['amount']}"
+    if remedy.get("note"):
+        text += f" ({remedy['note']})"
+    return text
+
+
+def event_details(event: Event, spec: ProcessDocument) -> list[tuple[str, str]]:
+    """What an event's data says, as (label, value) pairs the timeline shows under it."""
+    data = event.data or {}
+    kind = event.kind
+    if kind == EventKind.ASSIGNED and data.get("assignee"):
+        return [(_("Handler"), data["assignee"])] + ([(_("By rule"), _("yes"))] if data.get("by_rule") else [])
+    if kind == EventKind.FINDING_RECORDED:
+        finding = spec.findings.get(data.get("finding", ""))
+        details = [(_("Finding"), str(finding.label) if finding else data.get("finding", ""))]
+        if data.get("responsible_department"):
+            details.append((_("Responsible department"), data["responsible_department"]))
+        return details
+    if kind == EventKind.PLAN_PROPOSED:
+        return [(_("Remedies"), "; ".join(remedy_text(remedy) for remedy in data.get("remedies", [])))]
+    if kind == EventKind.CONTACT:
+        return [
+            (_("Channel"), _label(Channel, data.get("channel"))),
+            (_("Direction"), _label(ContactDirection, data.get("direction"))),
+            (_("Purpose"), _label(ContactPurpose, data.get("purpose"))),
+        ]
+    if kind == EventKind.ESCALATED:
+        details = [(_("Tier"), f"{data.get('from_tier')} → {data.get('to_tier')}")]
+        return details + ([(_("To"), data["to"])] if data.get("to") else [])
+    if kind == EventKind.PRIORITY_CHANGED:
+        return [(_("Priority"), f"{_label(Priority, data.get('from'))} → {_label(Priority, data.get('to'))}")]
+    if kind == EventKind.PUT_PENDING:
+        return [(_("Date agreed with the customer"), data.get("agreed_date", ""))]
+    if kind == EventKind.INVOLVED_CHANGED:
+        return [(_("Staff involved"), ", ".join(data.get("staff", [])) or "—")]
+    if kind == EventKind.CLOCK_BREACHED:
+        clock = next((each for each in spec.clocks if each.key == data.get("clock")), None)
+        return [(_("Deadline"), str(clock.label) if clock else data.get("clock", ""))]
+    return []
+
+
+def status_change(event: Event) -> str:
+    if event.from_status and event.to_status and event.from_status != event.to_status:
+        return f"{_label(Status, event.from_status)} → {_label(Status, event.to_status)}"
+    return ""
+
+
+def timeline_rows(events, spec: ProcessDocument) -> list[dict]:
+    return [
+        {
+            "event": event,
+            "kind": _label(EventKind, event.kind),
+            "status_change": status_change(event),
+            "details": event_details(event, spec),
+            "attachment": (event.data or {}).get("attachment"),
+        }
+        for event in events
+    ]
+
+
+def field_rows(complaint) -> list[tuple[str, object]]:
+    """The process's own fields of the complaint, labelled as the process names them."""
+    spec = complaint.process.spec
+    rows = []
+    for key, value in complaint.fields.items():
+        field = spec.fields.get(key)
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        rows.append((str(field.label) if field else key, value))
+    return rows
+
+
+def duration_text(text: str) -> str:
+    """A process's limit ("3 working days") in the reader's language."""
+    try:
+        duration = Duration.parse(text)
+    except ValueError:
+        return text
+    if duration.day_of_next_month is not None:
+        return _("before day %(day)d of next month") % {"day": duration.day_of_next_month}
+    amount = duration.amount.normalize()
+    count = int(amount) if amount == amount.to_integral_value() else 2
+    forms = {
+        ("minute", False): ngettext("%(n)s minute", "%(n)s minutes", count),
+        ("minute", True): ngettext("%(n)s working minute", "%(n)s working minutes", count),
+        ("hour", False): ngettext("%(n)s hour", "%(n)s hours", count),
+        ("hour", True): ngettext("%(n)s working hour", "%(n)s working hours", count),
+        ("day", False): ngettext("%(n)s day", "%(n)s days", count),
+        ("day", True): ngettext("%(n)s working day", "%(n)s working days", count),
+    }
+    template = forms.get((duration.unit, duration.working))
+    return template % {"n": f"{amount:f}"} if template else text

@@ -1,0 +1,147 @@
+"""Reads the pages need beyond `kesu.complaints.selectors`; all scoped to what the reader may see."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from kesu.complaints.models import Complaint, Event, EventKind, Plan
+from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaints_visible_to
+from kesu.complaints.services.common import OPEN_STATUSES
+from kesu.complaints.services.routing import priority_by_rules
+from kesu.customers.models import Customer
+from kesu.lib.errors import DomainError
+from kesu.processes.document import ProcessDocument, rule_facts
+from kesu.processes.models import Process
+from kesu.processes.vocabulary import Priority
+from kesu.web.models import SavedView
+
+OPEN = sorted(OPEN_STATUSES)
+PANEL_SIZE = 10
+
+
+# ---- my work ---------------------------------------------------------------------------------
+
+
+def my_queue(user) -> QuerySet[Complaint]:
+    return complaint_list(user, ComplaintFilters(status=OPEN, assignee=user.username, order="due"))
+
+
+def department_queue(user) -> QuerySet[Complaint]:
+    if not user.department_id:
+        return Complaint.objects.none()
+    complaints = complaint_list(user, ComplaintFilters(status=OPEN, department=user.department.code, order="due"))
+    return complaints.exclude(assignee=user)
+
+
+def overdue(user) -> QuerySet[Complaint]:
+    return complaint_list(user, ComplaintFilters(status=OPEN, overdue=True, order="due"))
+
+
+def due_soon(user) -> QuerySet[Complaint]:
+    return complaint_list(user, ComplaintFilters(status=OPEN, due_soon=True, order="due"))
+
+
+def escalated_to_me(user) -> QuerySet[Complaint]:
+    """Escalated to me by name, or to a tier of my role that names no one and has not taken it up yet."""
+    complaints = complaint_list(user, ComplaintFilters(status=OPEN, order="due"))
+    roles = set(user.groups.values_list("name", flat=True))
+    waiting = complaints.filter(tier__gte=2, escalated_to=None, escalation_accepted_at=None).select_related(None)
+    for_my_role = [
+        complaint.pk
+        for complaint in waiting[:500]
+        if (tier := complaint.process.spec.tier(complaint.tier)) and roles & set(tier.roles)
+    ]
+    return complaints.filter(Q(escalated_to=user) | Q(pk__in=for_my_role))
+
+
+# ---- lists -----------------------------------------------------------------------------------
+
+PRIORITY_RANK = Case(
+    *(When(priority=key, then=Value(rank)) for rank, key in enumerate(Priority.values)),
+    output_field=IntegerField(),
+)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    filters: ComplaintFilters = field(default_factory=ComplaintFilters)
+    store: str = ""
+    order: str = "-received"
+
+
+def complaint_rows(user, query: ListQuery) -> QuerySet[Complaint]:
+    """The list page: the API's filters, plus the store (a process field) and more ways to sort."""
+    complaints = complaint_list(user, query.filters)
+    if query.store:
+        complaints = complaints.filter(fields__store=query.store)
+    if query.order == "priority":
+        complaints = complaints.order_by(PRIORITY_RANK, "-received_at", "-id")
+    elif query.order == "number":
+        complaints = complaints.order_by("number")
+    return complaints
+
+
+def current_categories() -> list[tuple[str, str]]:
+    """Every category of the newest version of each process, for the list's filter."""
+    seen: dict[str, str] = {}
+    newest: dict[str, Process] = {}
+    for process in Process.objects.order_by("name", "-version"):
+        newest.setdefault(process.name, process)
+    for process in newest.values():
+        for category in process.spec.categories:
+            seen.setdefault(category.key, str(category.label))
+    return sorted(seen.items(), key=lambda item: item[1])
+
+
+def saved_views(user) -> QuerySet[SavedView]:
+    return SavedView.objects.filter(user=user)
+
+
+# ---- intake ----------------------------------------------------------------------------------
+
+
+def customer_by_phone(phone: str) -> Customer | None:
+    return Customer.objects.filter(phone=phone).first() if phone else None
+
+
+def past_complaints(customer: Customer, user) -> QuerySet[Complaint]:
+    return complaints_visible_to(user).filter(customer=customer).prefetch_related("process").order_by("-received_at")
+
+
+def open_duplicates(customer: Customer, category: str, user) -> QuerySet[Complaint]:
+    """The customer's open complaints about the same thing (the same category)."""
+    return past_complaints(customer, user).filter(category=category, status__in=OPEN)
+
+
+def suggested_priority(spec: ProcessDocument, *, category: str, channel: str, text: str, fields: dict) -> str | None:
+    """The priority the process's rules would give (what intake applies when none is chosen)."""
+    chosen = spec.category(category)
+    if chosen is None:
+        return None
+    values = {}
+    for key in chosen.fields:
+        if fields.get(key) not in (None, ""):
+            try:
+                values[key] = spec.fields[key].clean(key, fields[key])
+            except DomainError:
+                continue
+    facts = rule_facts(
+        category=category,
+        channel=channel,
+        priority=chosen.default_priority,
+        subject="",
+        description=text,
+        fields=values,
+    )
+    return priority_by_rules(spec, facts, chosen.default_priority)
+
+
+# ---- the complaint page ----------------------------------------------------------------------
+
+
+def complaint_events(complaint: Complaint, kind: EventKind) -> QuerySet[Event]:
+    return complaint.events.filter(kind=kind).select_related("actor").order_by("-at", "-id")
+
+
+def current_plan(complaint: Complaint) -> Plan | None:
+    return complaint.plans.select_related("proposed_by", "decided_by").first()

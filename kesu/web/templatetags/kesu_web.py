@@ -1,0 +1,30 @@
+from django import template
+
+from kesu.complaints.presenters import customer_out
+from kesu.web.presenters import duration_text
+
+register = template.Library()
+
+
+@register.filter
+def category_label(complaint) -> str:
+    """The complaint's category as its process names it, in the reader's language."""
+    category = complaint.process.spec.category(complaint.category)
+    return str(category.label) if category else complaint.category
+
+
+@register.filter
+def masked_customer(complaint) -> str:
+    """The customer as lists show them: masked name, else masked phone."""
+    customer = customer_out(complaint.customer, masked=True)
+    return customer["name"] or customer["phone"] or customer["email"]
+
+
+@register.filter
+def has_key(mapping, key) -> bool:
+    return key in mapping
+
+
+@register.filter
+def duration(text: str) -> str:
+    return duration_text(text)

@@ -1,0 +1,98 @@
+"""我的工作: my queue, my department's, overdue and due soon, escalated to me, my tasks."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from kesu.complaints import services
+from kesu.web.tests.conftest import advance, htmx
+
+
+def test_the_handler_sees_what_is_assigned_to_them_with_a_live_countdown(page, assigned):
+    html = page("handler").get("/").content.decode()
+
+    mine = html.split('id="panel-mine"')[1].split("</section>")[0]
+    assert assigned.number in mine
+    assert "data-due=" in mine
+
+
+def test_the_department_queue_holds_what_is_not_mine(page, take_in, staff):
+    unassigned = take_in()
+    html = page("colleague").get("/").content.decode()
+
+    department = html.split('id="panel-department"')[1].split("</section>")[0]
+    assert unassigned.number in department
+
+
+def test_overdue_and_due_soon_complaints_are_shown(page, take_in, travel):
+    travel(timezone.make_aware(dt.datetime(2026, 9, 29, 9, 0)))
+    complaint = take_in()
+    travel(timezone.make_aware(dt.datetime(2026, 10, 12, 9, 0)))
+
+    html = page("agent").get("/").content.decode()
+
+    overdue = html.split('id="panel-overdue"')[1].split("</section>")[0]
+    assert complaint.number in overdue
+
+
+def test_complaints_escalated_to_me_are_shown(page, assigned, staff):
+    advance(assigned, staff["handler"], ("request_escalation", {"reason": "客户要求主管处理"}))
+
+    html = page("supervisor").get("/").content.decode()
+
+    escalated = html.split('id="panel-escalated"')[1].split("</section>")[0]
+    assert assigned.number in escalated
+
+
+def test_a_panel_refreshes_itself(page, assigned):
+    response = htmx(page("handler"), "get", "/home/panels/mine/")
+
+    assert response.status_code == 200
+    assert assigned.number in response.content.decode()
+    assert response.content.decode().lstrip().startswith("<section")
+
+
+def test_panels_the_user_has_no_part_in_are_not_shown(page):
+    html = page("finance").get("/").content.decode()
+
+    assert 'id="panel-mine"' not in html
+    assert htmx(page("finance"), "get", "/home/panels/mine/").status_code == 404
+    assert htmx(page("finance"), "get", "/home/panels/nonsense/").status_code == 404
+
+
+def test_the_department_gets_its_tasks(page, assigned, staff, departments):
+    from kesu.tasks.services import complaint_create_task
+
+    complaint = advance(assigned, staff["handler"], ("start_investigation", {}))
+    services_task = complaint_create_task(
+        complaint=complaint,
+        actor=staff["handler"],
+        kind="check_records",
+        title="核对仓库出库记录",
+        department=departments["logistics"],
+        within="1 working day",
+    )
+
+    html = page("logistics_clerk").get("/").content.decode()
+
+    tasks = html.split('id="panel-tasks"')[1].split("</section>")[0]
+    assert "核对仓库出库记录" in tasks
+    assert f"/tasks/{services_task.pk}/" in tasks
+    assert services.complaint_create is not None
+
+
+def test_plans_awaiting_my_approval_are_shown_to_the_approver_only(page, assigned, staff):
+    compensation = [{"kind": "compensation", "amount": 300}]
+    advance(
+        assigned,
+        staff["handler"],
+        ("start_investigation", {}),
+        ("record_finding", {"finding": "product_defect"}),
+        ("propose_plan", {"summary": "补偿 300 元", "remedies": compensation}),
+    )
+
+    html = page("supervisor").get("/").content.decode()
+
+    approvals = html.split('id="panel-approvals"')[1].split("</section>")[0]
+    assert assigned.number in approvals
+    assert 'id="panel-approvals"' not in page("handler").get("/").content.decode()

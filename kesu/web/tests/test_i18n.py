@@ -1,0 +1,110 @@
+"""Every word of the pages in both languages: a complete Chinese catalogue, nothing left in English."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+
+from kesu.accounts.models import User
+from kesu.web.tests.conftest import advance
+
+CATALOGUE = Path(settings.BASE_DIR) / "kesu" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def test_the_chinese_catalogue_is_complete_and_checked():
+    catalogue = polib.pofile(str(CATALOGUE))
+
+    assert not [entry.msgid for entry in catalogue.untranslated_entries()]
+    assert not [entry.msgid for entry in catalogue.fuzzy_entries()]
+
+
+class _Text(HTMLParser):
+    """The words a person sees or hears: text, and the labels and titles of elements."""
+
+    SKIP = {"script", "style"}
+    ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
+
+    def __init__(self):
+        super().__init__()
+        self.words, self._skipping = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skipping += 1
+        self.words += [value for name, value in attrs if name in self.ATTRIBUTES and value]
+        if tag == "input" and dict(attrs).get("type") in ("submit", "button"):
+            self.words.append(dict(attrs).get("value", ""))
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self._skipping -= 1
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self.words.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(parser.words)
+
+
+# Words that are the same in both languages: names, units, the language's own name, "App" (a channel: 微信 App…).
+ALLOWED_LATIN = {"English", "KS", "v1", "Ctrl", "Enter", "Excel", "CSV", "PDF", "MB", "KB", "App"}
+
+
+def latin_words(text: str) -> set[str]:
+    usernames = set(User.objects.values_list("username", flat=True))  # data, shown beside display names
+    allowed = ALLOWED_LATIN | usernames | {part for name in usernames for part in name.split("_")}
+    return {word for word in re.findall(r"[A-Za-z][A-Za-z']+", text) if word not in allowed}
+
+
+def han(text: str) -> set[str]:
+    return set(re.findall(r"[\u4e00-\u9fff]+", text))
+
+
+@pytest.fixture
+def main_pages(assigned, staff):
+    complaint = advance(
+        assigned,
+        staff["handler"],
+        ("start_investigation", {}),
+        ("record_finding", {"finding": "product_defect"}),
+        ("propose_plan", {"summary": "退款", "remedies": [{"kind": "refund", "amount": "10"}]}),
+    )
+    return [
+        "/",
+        "/intake/",
+        "/complaints/",
+        f"/complaints/{complaint.number}/",
+        f"/complaints/{complaint.number}/steps/approve_plan/",
+        f"/complaints/{complaint.number}/steps/contact/",
+        f"/complaints/{complaint.number}/steps/assign/",
+    ]
+
+
+def test_the_main_screens_have_no_english_left_in_chinese(page, main_pages):
+    for path in main_pages:
+        text = visible_text(page("supervisor").get(path).content.decode())
+        assert not latin_words(text), (path, latin_words(text))
+
+
+def test_the_sign_in_page_is_chinese_too(db):
+    from django.test import Client
+
+    text = visible_text(Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/sign-in/").content.decode())
+
+    assert not latin_words(text)
+
+
+def test_the_main_screens_are_all_english_in_english(page, main_pages):
+    data = {"张三丰", "张", "手机充电时发烫", "要求退货", "退款", "接线员小王", "处理专员小李", "主管老陈", "客服部"}
+    data |= {"简体中文", "经理", "处理专员小张", "回访员", "物流部", "质量部"}
+    for path in main_pages:
+        text = visible_text(page("supervisor", "en").get(path).content.decode())
+        leftover = {word for word in han(text) if not any(word in known or known in word for known in data)}
+        assert not leftover, (path, leftover)

@@ -1,0 +1,142 @@
+"""登记: phone and walk-in intake through the page, with the same service the API uses."""
+
+from kesu.complaints.models import Complaint, Status
+from kesu.customers.models import PersonalDataAccess
+from kesu.processes.services import process_load_template
+from kesu.web.tests.conftest import htmx
+
+FORM = {
+    "process": "call_center",
+    "customer_phone": "13812345678",
+    "customer_name": "张三",
+    "customer_gender": "male",
+    "channel": "phone",
+    "category": "product_quality",
+    "fields_purchase_history": "2026年10月购买的充电宝",
+    "description": "充电宝充电时发烫。",
+    "demand": "退货",
+}
+
+
+def test_the_agent_records_a_phone_complaint_and_lands_on_it(page):
+    response = page("agent").post("/intake/", FORM)
+
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/complaints/{complaint.number}/"
+    assert complaint.customer.phone == "+8613812345678"
+    assert complaint.fields == {"purchase_history": "2026年10月购买的充电宝"}
+    assert complaint.subject == "充电宝充电时发烫。"
+    assert complaint.created_by.username == "agent"
+    assert complaint.department.code == "service"  # the process's routing rule
+    assert complaint.status == Status.NEW
+
+
+def test_mistakes_are_shown_on_their_fields_and_nothing_is_recorded(page):
+    response = page("agent").post("/intake/", {**FORM, "customer_phone": "12345", "description": ""})
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert Complaint.objects.count() == 0
+    assert 'id="id_description-errors"' in html
+    assert "此字段为必填项" in html
+    assert 'value="张三"' in html  # what was typed stays
+
+
+def test_a_service_refusal_is_shown_on_the_field_it_names(page):
+    response = page("agent").post("/intake/", {**FORM, "customer_phone": "12345"})
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="id_customer_phone-errors"' in html
+    assert "请输入有效的电话号码" in html
+
+
+def test_the_page_speaks_english_when_asked(page):
+    response = page("agent", language="en").post("/intake/", {**FORM, "customer_phone": "12345"})
+
+    assert "Enter a valid phone number" in response.content.decode()
+
+
+def test_the_category_brings_its_own_fields(page):
+    response = htmx(page("agent"), "get", "/intake/fields/", {"process": "call_center", "category": "product_quality"})
+
+    html = response.content.decode()
+    assert 'name="fields_purchase_history"' in html
+    assert 'name="fields_medical_history"' in html
+    assert "购买产品记录" in html
+
+
+def test_typing_the_phone_shows_the_customer_and_their_complaints(page, take_in):
+    earlier = take_in(phone="13812345678")
+
+    response = htmx(page("agent"), "get", "/intake/customer/", {"customer_phone": "138 1234 5678"})
+
+    html = response.content.decode()
+    assert "张三丰" in html  # the agent may see the customer's data, and the read is logged
+    assert earlier.number in html
+    assert PersonalDataAccess.objects.filter(user__username="agent", purpose="intake lookup").count() == 1
+
+
+def test_a_new_number_is_a_new_customer(page):
+    html = htmx(page("agent"), "get", "/intake/customer/", {"customer_phone": "13999999999"}).content.decode()
+
+    assert "新客户" in html
+
+
+def test_an_open_complaint_about_the_same_thing_is_warned_of(page, take_in):
+    earlier = take_in(phone="13812345678", category="product_quality")
+
+    same = htmx(page("agent"), "post", "/intake/check/", FORM).content.decode()
+    other = htmx(page("agent"), "post", "/intake/check/", {**FORM, "category": "service_quality"}).content.decode()
+
+    assert earlier.number in same
+    assert "alert-warning" in same
+    assert earlier.number not in other
+
+
+def test_the_rules_suggest_the_priority(page, staff):
+    process_load_template("retail")
+    form = {
+        "process": "retail",
+        "channel": "store",
+        "category": "product_quality",
+        "fields_store": "徐汇店",
+        "fields_safety_issue": "on",
+        "description": "食品里有异物",
+    }
+
+    safety = htmx(page("agent"), "post", "/intake/check/", form).content.decode()
+    ordinary = htmx(page("agent"), "post", "/intake/check/", {**form, "fields_safety_issue": ""}).content.decode()
+
+    assert "intake-suggested-priority" in safety
+    assert "高" in safety.split("intake-suggested-priority")[1]
+    assert "高" not in ordinary.split("intake-suggested-priority")[1]
+
+
+def test_a_walk_in_at_a_store_is_recorded_with_the_store(page):
+    process_load_template("retail")
+    form = {
+        "process": "retail",
+        "customer_phone": "13812345678",
+        "channel": "store",
+        "category": "product_quality",
+        "fields_store": "徐汇店",
+        "fields_safety_issue": "on",
+        "description": "食品里有异物",
+    }
+
+    response = page("agent").post("/intake/?process=retail", form)
+
+    assert response.status_code == 302, response.content.decode()
+    complaint = Complaint.objects.get()
+    assert complaint.fields["store"] == "徐汇店"
+    assert complaint.fields["safety_issue"] is True
+    assert complaint.priority == "high"
+
+
+def test_only_staff_who_take_in_complaints_see_the_intake(page):
+    assert page("logistics_clerk").get("/intake/").status_code == 403
+    assert page("logistics_clerk").post("/intake/", FORM).status_code == 403
+    assert htmx(page("finance"), "get", "/intake/customer/", {"customer_phone": "13812345678"}).status_code == 403
+    assert Complaint.objects.count() == 0

@@ -1,0 +1,194 @@
+"""投诉列表: filters, search, sorting, pages, saved views, Excel and CSV of the filtered list."""
+
+import csv
+import datetime as dt
+import io
+
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from kesu.processes.services import process_load_template
+from kesu.web.models import SavedView
+from kesu.web.tests.conftest import advance, htmx
+
+
+def numbers(response) -> list[str]:
+    html = response.content.decode()
+    return [part.split('"')[0].strip("/").split("/")[-1] for part in html.split('href="/complaints/KS')[1:]]
+
+
+def listed(client, **params) -> list[str]:
+    response = client.get("/complaints/", params)
+    assert response.status_code == 200
+    return ["KS" + number for number in numbers(response)]
+
+
+def test_filters_narrow_the_list(page, take_in, staff):
+    service = take_in(category="service_quality", phone="13800000001")
+    product = take_in(category="product_quality", phone="13800000002")
+    advance(product, staff["agent"], ("assign", {"assignee": staff["handler"]}))
+    client = page("agent")
+
+    assert set(listed(client)) == {service.number, product.number}
+    assert listed(client, category="service_quality") == [service.number]
+    assert listed(client, status="assigned") == [product.number]
+    assert listed(client, status=["new", "assigned"], order="received") == [service.number, product.number]
+    assert listed(client, assignee="handler") == [product.number]
+    assert listed(client, department="service", channel="phone", priority="medium", order="number") == [
+        service.number,
+        product.number,
+    ]
+
+
+def test_text_search_finds_by_words_number_and_phone(page, take_in):
+    battery = take_in(description="充电宝发烫", phone="13800000001")
+    other = take_in(description="快递员态度差", phone="13900000002")
+    client = page("agent")
+
+    assert listed(client, q="充电宝") == [battery.number]
+    assert listed(client, q=other.number) == [other.number]
+    assert listed(client, q="13900000002") == [other.number]
+
+
+def test_received_dates_and_overdue(page, take_in, travel):
+    travel(timezone.make_aware(dt.datetime(2026, 9, 1, 10, 0)))
+    old = take_in(phone="13800000001")
+    travel(timezone.make_aware(dt.datetime(2026, 9, 29, 10, 0)))
+    recent = take_in(phone="13800000002")
+    client = page("agent")
+
+    assert listed(client, received_from="2026-09-20") == [recent.number]
+    assert listed(client, received_to="2026-09-01") == [old.number]
+    assert listed(client, overdue="on") == [old.number]
+
+
+def test_the_store_filter_and_priority_sort(page, staff):
+    from kesu.complaints import services
+    from kesu.complaints.services.intake import CustomerIn, Intake
+
+    process_load_template("retail")
+
+    def walk_in(store, phone, safety):
+        intake = Intake(
+            process="retail",
+            channel="store",
+            customer=CustomerIn(phone=phone),
+            category="product_quality",
+            description="商品有问题",
+            fields={"store": store, "safety_issue": safety},
+        )
+        return services.complaint_create(intake=intake, actor=staff["agent"])
+
+    xuhui = walk_in("徐汇店", "13800000001", False)
+    pudong = walk_in("浦东店", "13800000002", True)
+    client = page("agent")
+
+    assert listed(client, store="徐汇店") == [xuhui.number]
+    assert listed(client, order="priority") == [pudong.number, xuhui.number]
+
+
+def test_pages_of_25(page, take_in):
+    for index in range(27):
+        take_in(phone=f"138000000{index:02d}")
+    client = page("agent")
+
+    first, second = client.get("/complaints/"), client.get("/complaints/", {"page": 2})
+
+    assert len(numbers(first)) == 25
+    assert len(numbers(second)) == 2
+    assert "page=2" in first.content.decode()
+
+
+def test_htmx_gets_only_the_results(page, take_in):
+    take_in()
+
+    response = htmx(page("agent"), "get", "/complaints/", {"q": "充电"}, HTTP_HX_TARGET="list-results")
+
+    assert "<html" not in response.content.decode()
+    assert "<table" in response.content.decode()
+
+
+def test_a_handler_lists_only_what_they_may_see(page, take_in, staff, departments):
+    theirs = take_in(phone="13800000001")
+    elsewhere = take_in(phone="13800000002", department="logistics")
+
+    assert set(listed(page("handler"))) == {theirs.number}
+    assert set(listed(page("logistics_clerk"))) == {elsewhere.number}
+    assert elsewhere.number not in listed(page("handler"), q=elsewhere.number)
+
+
+def test_customers_are_masked_in_lists(page, take_in):
+    take_in()
+
+    html = page("agent").get("/complaints/").content.decode()
+
+    assert "张**" in html
+    assert "张三丰" not in html
+
+
+def test_the_filtered_list_exports_to_excel_with_masked_customers(page, take_in):
+    wanted = take_in(category="service_quality", phone="13800000001")
+    take_in(category="product_quality", phone="13800000002")
+
+    response = page("agent").get("/complaints/export.xlsx", {"category": "service_quality"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment;" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("编号", "受理时间", "状态")
+    assert len(rows) == 2
+    assert rows[1][0] == wanted.number
+    assert rows[1][7] == "张**"
+    assert rows[1][8] == "138****0001"
+
+
+def test_the_filtered_list_exports_to_csv_for_excel(page, take_in):
+    take_in(description='=HYPERLINK("http://x")', phone="13800000001")
+
+    response = page("agent", "en").get("/complaints/export.csv")
+
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert rows[0][0] == "Number"
+    assert rows[1][6].startswith("'=")  # a formula stays text
+
+
+def test_saved_views_are_each_users_own(page, staff):
+    client = page("agent")
+    client.post("/views/", {"name": "我的逾期", "query": "overdue=on&order=due"})
+    client.post("/views/", {"name": "我的逾期", "query": "overdue=on"})
+
+    view = SavedView.objects.get()
+    assert view.user == staff["agent"]
+    assert view.query == "overdue=on"
+    assert "我的逾期" in client.get("/complaints/").content.decode()
+    assert "我的逾期" not in page("handler").get("/complaints/").content.decode()
+    assert page("handler").post(f"/views/{view.pk}/delete/").status_code == 404
+    assert client.post(f"/views/{view.pk}/delete/").status_code == 302
+    assert not SavedView.objects.exists()
+
+
+def test_a_bad_filter_is_shown_on_its_field_and_left_out(page, take_in):
+    take_in()
+
+    response = page("agent").get("/complaints/", {"received_from": "not a date", "priority": "nonsense"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_received_from-errors"' in html
+    assert len(numbers(response)) == 1
+
+
+def test_a_view_without_a_name_is_said_in_place(page, take_in):
+    take_in()
+
+    response = page("agent").post("/views/", {"name": "", "query": "order=due"})
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="saved-view-name-errors"' in html
+    assert "此字段为必填项" in html
+    assert not SavedView.objects.exists()
