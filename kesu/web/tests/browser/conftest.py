@@ -65,8 +65,10 @@ def open_page(chromium, live_server):
 
 
 def sign_in(page, username: str) -> None:
-    """Sign in through the form, by keyboard: the username field has the focus."""
+    """Sign in through the form, by keyboard (the username field has the focus once the page is loaded;
+    a busy machine may load it after the first keys, so wait for the focus before typing)."""
     page.goto("/sign-in/")
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'username'")
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type(f"pw-{username}")
