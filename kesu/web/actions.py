@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kesu.accountability.models import AccountabilityStatus
+from kesu.cases.models import ArticleStatus
 from kesu.complaints.models import ApprovalStatus, Complaint, PlanStatus, Status
 from kesu.complaints.services.common import OPEN_STATUSES
 from kesu.complaints.services.plans import may_decide_as
 from kesu.followups.scheduling import follow_ups_done
+from kesu.improvements.models import ImprovementStatus
 from kesu.processes.document import EscalationCause
 from kesu.tasks.models import TaskStatus
 
@@ -25,6 +28,7 @@ class Action:
     key: str
     label: Promise
     style: str = "outline-primary"
+    panel: bool = False  # offered in its panel of the page, not in the row of steps at the top
 
 
 ACTIONS = {
@@ -52,6 +56,13 @@ ACTIONS = {
         Action("involved", _("Staff involved"), "outline-secondary"),
         Action("contact", _("Log contact"), "outline-primary"),
         Action("task", _("Hand a task to a department"), "outline-primary"),
+        Action("mark", _("Marks for review"), "outline-secondary"),
+        Action("accountability", _("Record accountability"), "outline-primary", panel=True),
+        Action("approve_accountability", _("Approve accountability"), "success", panel=True),
+        Action("reject_accountability", _("Reject accountability"), "outline-danger", panel=True),
+        Action("link_improvement", _("Link to a corrective action"), "outline-primary", panel=True),
+        Action("create_improvement", _("New corrective action"), "outline-primary", panel=True),
+        Action("write_case", _("Write a case article"), "outline-primary", panel=True),
     ]
 }
 
@@ -65,6 +76,10 @@ class Viewer:
 
     def can(self, permission: str) -> bool:
         return self.user.has_perm(f"complaints.{permission}")
+
+    def has(self, permission: str) -> bool:
+        """A permission of another app: `improvements.create_improvement`."""
+        return self.user.has_perm(permission)
 
     def is_handler_of(self, complaint: Complaint) -> bool:
         if self.can("manage_complaint"):
@@ -108,6 +123,7 @@ def _handler_steps(viewer: Viewer, complaint: Complaint) -> set[str]:
         steps.add("resume")
     if status in TASK_STATUSES:
         steps.add("task")
+    steps.add("accountability")  # kesu.accountability.services: the handler or a supervisor, in any status
     if status in OPEN_STATUSES:
         steps |= {"priority", "involved"}
         if complaint.waiting_for_customer:
@@ -135,6 +151,12 @@ def _other_steps(viewer: Viewer, complaint: Complaint) -> set[str]:
         steps.add("contact")
     if _may_accept_escalation(viewer, complaint):
         steps.add("accept_escalation")
+    if viewer.can("manage_complaint"):
+        steps.add("mark")
+    if viewer.has("improvements.create_improvement"):
+        steps |= {"link_improvement", "create_improvement"}
+    if viewer.has("cases.write_case_article") and status == Status.CLOSED:
+        steps.add("write_case")
     return steps
 
 
@@ -194,3 +216,83 @@ def task_rows(user, complaint: Complaint, tasks, viewer: Viewer | None = None) -
         }
         for task in tasks
     ]
+
+
+# ---- 责任认定与奖惩 ----------------------------------------------------------------------------
+
+
+def may_decide_accountability(user, item, *, involved: bool) -> bool:
+    """Mirrors kesu.accountability.services.accountability_decide: a proposed item, a role the
+    process names for the approval, never one's own or one's proposal, never as 当事人."""
+    if item.status != AccountabilityStatus.PROPOSED or involved:
+        return False
+    if user.pk in (item.person_id, item.proposed_by_id):
+        return False
+    roles = item.complaint.process.spec.accountability.approval
+    if not roles or not user.has_perm("accountability.decide_accountability"):
+        return False
+    return user.groups.filter(name__in=roles).exists()
+
+
+def accountability_rows(user, complaint: Complaint, items, viewer: Viewer | None = None) -> list[dict]:
+    viewer = viewer or viewer_of(user, complaint)
+    return [
+        {"item": item, "may_decide": may_decide_accountability(user, item, involved=viewer.involved)} for item in items
+    ]
+
+
+def may_see_survey_link(user, *, involved: bool) -> bool:
+    """Those who talk to the customer hand out the survey link (it lets anyone holding it answer)."""
+    return not involved and user.has_perm("complaints.log_contact")
+
+
+# ---- 纠正预防措施 -------------------------------------------------------------------------------
+
+
+def improvement_actions(user, improvement) -> set[str]:
+    """Mirrors kesu.improvements.rules: the owner marks an open action done; quality (never the
+    owner) verifies a done one or sends it back."""
+    steps = set()
+    if improvement.status == ImprovementStatus.OPEN and improvement.owner_id == user.pk:
+        steps.add("done")
+    if (
+        improvement.status == ImprovementStatus.DONE
+        and user.has_perm("improvements.verify_improvement")
+        and improvement.owner_id != user.pk
+    ):
+        steps |= {"verify", "send_back"}
+    return steps
+
+
+def may_see_improvements(user) -> bool:
+    """The corrective-actions page: quality and leaders, and anyone who owns an action."""
+    if user.has_perm("improvements.view_all_improvements") or user.has_perm("improvements.verify_improvement"):
+        return True
+    return user.improvements.exists()
+
+
+# ---- 典型案例 ---------------------------------------------------------------------------------
+
+
+def article_actions(user, article) -> set[str]:
+    """Mirrors kesu.cases.rules: a draft is published by a publisher and edited by its author or a publisher."""
+    if article.status != ArticleStatus.DRAFT:
+        return set()
+    steps = set()
+    if user.has_perm("cases.publish_case_article"):
+        steps |= {"publish", "edit"}
+    if article.author_id == user.pk:
+        steps.add("edit")
+    return steps
+
+
+# ---- reports ----------------------------------------------------------------------------------
+
+
+def may_see_reports(user) -> bool:
+    """The counts and the monthly report: leaders (supervisors and above)."""
+    return user.has_perm("complaints.manage_complaint")
+
+
+def may_download_ledger(user) -> bool:
+    return user.has_perm("accountability.view_ledger")

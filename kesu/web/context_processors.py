@@ -1,4 +1,5 @@
 from kesu.notifications.models import Notification
+from kesu.web.actions import may_download_ledger, may_see_improvements, may_see_reports
 
 
 def pages(request) -> dict:
@@ -10,4 +11,17 @@ def pages(request) -> dict:
     def unread_notifications() -> int:
         return Notification.objects.filter(user=user, read_at=None).count()
 
-    return {"unread_notifications": unread_notifications}
+    return {"unread_notifications": unread_notifications, "nav": _Nav(user)}
+
+
+class _Nav:
+    """Which of the pages beyond the complaints the user may open (asked only when the menu is drawn)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def improvements(self) -> bool:
+        return may_see_improvements(self.user)
+
+    def reports(self) -> bool:
+        return may_see_reports(self.user) or may_download_ledger(self.user)

@@ -1,16 +1,20 @@
 """Forms only parse what staff typed; the services decide whether it may be done."""
 
 import datetime as dt
+import re
 
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kesu.accountability.models import Accountability, AccountabilityStatus, Measure
 from kesu.accounts.models import Department, User
 from kesu.complaints.models import ContactDirection, ContactPurpose, Status
 from kesu.complaints.remedies import MAX_AMOUNT, RemedyKind
 from kesu.customers.models import Gender
 from kesu.followups.models import Satisfaction
+from kesu.improvements.models import Improvement, ImprovementStatus
+from kesu.improvements.selectors import improvements_visible_to
 from kesu.lib.errors import DomainError
 from kesu.processes.document import FieldType, ProcessDocument
 from kesu.processes.vocabulary import Channel, Priority
@@ -97,8 +101,9 @@ class StepForm(PageForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, complaint, **kwargs):
+    def __init__(self, *args, complaint, user=None, **kwargs):
         self.complaint = complaint
+        self.user = user
         kwargs.setdefault("initial", {})["version"] = complaint.version
         super().__init__(*args, **kwargs)
 
@@ -235,6 +240,154 @@ class ContactForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].required = False  # a contact only appends to the timeline
+
+
+# ---- 责任认定与奖惩, marks, corrective actions, case articles -------------------------------------
+
+
+class AccountabilityForm(StepForm):
+    person = StaffChoiceField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Responsible department"), queryset=Department.objects.none(), required=False
+    )
+    fault = _text(5000, rows=3, label=_("Fault or merit"))
+    measure = forms.ChoiceField(label=_("Measure"), choices=Measure.choices)
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), required=False, min_value=0, max_value=MAX_AMOUNT, decimal_places=2
+    )
+    points = forms.IntegerField(label=_("Points"), required=False, min_value=-10000, max_value=10000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False  # an accountability is its own record
+        self.fields["person"].queryset = User.objects.filter(is_active=True).order_by("username")
+        self.fields["department"].queryset = _departments()
+
+
+class _AccountabilityDecisionForm(StepForm):
+    """The item decided is chosen by the button that opened the form (`?item=`), among those proposed."""
+
+    item = forms.ModelChoiceField(queryset=Accountability.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+        self.fields["item"].queryset = self.complaint.accountabilities.filter(status=AccountabilityStatus.PROPOSED)
+
+    def chosen(self) -> Accountability | None:
+        """The item the form is about, to show what is decided."""
+        key = str((self.data.get("item") if self.is_bound else self.initial.get("item")) or "")
+        items = self.fields["item"].queryset.select_related("person", "department")
+        return items.filter(pk=key).first() if key.isdigit() else None
+
+
+class ApproveAccountabilityForm(_AccountabilityDecisionForm):
+    amount = forms.DecimalField(
+        label=_("Amount (yuan), empty: as proposed"),
+        required=False,
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        decimal_places=2,
+    )
+    points = forms.IntegerField(
+        label=_("Points, empty: as proposed"), required=False, min_value=-10000, max_value=10000
+    )
+    note = _text(2000, required=False, rows=2, label=_("Note"))
+
+
+class RejectAccountabilityForm(_AccountabilityDecisionForm):
+    note = _text(2000, required=False, rows=2, label=_("Reason"))
+
+
+MARK_CHOICES = [("red", _("Red-marked for the year-end review")), ("review", _("Picked for the case-sharing meeting"))]
+
+
+class MarkForm(StepForm):
+    mark = forms.ChoiceField(label=_("Mark"), choices=MARK_CHOICES, widget=forms.RadioSelect)
+    on = forms.TypedChoiceField(
+        label=_("Set or remove"),
+        choices=[("yes", _("Set the mark")), ("no", _("Remove the mark"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+    reason = _text(2000, required=False, rows=2, label=_("Reason"))
+
+
+class LinkImprovementForm(StepForm):
+    improvement = forms.ModelChoiceField(label=_("Corrective action"), queryset=Improvement.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+        if self.user is not None:
+            open_actions = improvements_visible_to(self.user).exclude(status=ImprovementStatus.VERIFIED)
+            self.fields["improvement"].queryset = open_actions.exclude(complaints=self.complaint).order_by("due_date")
+
+
+class _ImprovementFields(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    root_cause = _text(5000, rows=3, label=_("Root cause"))
+    action = _text(5000, rows=3, label=_("Action"))
+    owner = StaffChoiceField(label=_("Owner"), queryset=User.objects.none())
+    department = forms.ModelChoiceField(
+        label=_("Department (empty: the owner's)"), queryset=Department.objects.none(), required=False
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _improvement_choices(form) -> None:
+    form.fields["owner"].queryset = (
+        User.objects.filter(is_active=True, groups__isnull=False).distinct().order_by("username")
+    )
+    form.fields["department"].queryset = _departments()
+
+
+class CreateImprovementForm(StepForm, _ImprovementFields):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+        _improvement_choices(self)
+
+
+class ImprovementForm(PageForm, _ImprovementFields):
+    complaints = forms.CharField(
+        label=_("Complaint numbers, separated by spaces or commas"), max_length=2000, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _improvement_choices(self)
+
+    def complaint_numbers(self) -> list[str]:
+        return [number for number in re.split(r"[\s,，]+", self.cleaned_data.get("complaints") or "") if number]
+
+
+def _tag_list(text: str) -> list[str]:
+    return [tag.strip() for tag in re.split(r"[,，;；]", text or "") if tag.strip()]
+
+
+class _ArticleFields(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = _text(10000, rows=5, label=_("The case"))
+    solution = _text(10000, rows=5, label=_("Solution"))
+    tags = forms.CharField(label=_("Tags, separated by commas"), max_length=500, required=False)
+
+    def tag_list(self) -> list[str]:
+        return _tag_list(self.cleaned_data.get("tags", ""))
+
+
+class WriteCaseForm(StepForm, _ArticleFields):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+        for name in ("summary", "solution"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Empty: taken from the complaint, with personal data removed.")
+
+
+class ArticleForm(PageForm, _ArticleFields):
+    pass
 
 
 # ---- notes and attachments ---------------------------------------------------------------
@@ -437,3 +590,53 @@ class TaskResultForm(PageForm):
 
 class TaskCancelForm(PageForm):
     reason = _text(2000, rows=2, label=_("Why it is no longer needed"))
+
+
+# ---- corrective actions, the case library, reports, the customer's survey --------------------
+
+
+class ImprovementFilterForm(PageForm):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "---------")] + ImprovementStatus.choices, required=False
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), to_field_name="username", required=False
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(improvements__isnull=False).distinct().order_by("username")
+
+
+class ImprovementDoneForm(PageForm):
+    note = _text(5000, rows=3, label=_("What was done"))
+
+
+class ImprovementVerifyForm(PageForm):
+    result = _text(5000, rows=3, label=_("Verification result"))
+
+
+class ImprovementSendBackForm(PageForm):
+    reason = _text(2000, rows=3, label=_("Why it was not effective"))
+
+
+class CaseSearchForm(PageForm):
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    tag = forms.CharField(label=_("Tag"), max_length=50, required=False)
+
+    def __init__(self, *args, categories: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "---------")] + categories
+
+
+class MonthForm(PageForm):
+    month = forms.DateField(
+        label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    )
+
+
+class SurveyForm(PageForm):
+    satisfaction = forms.ChoiceField(label=_("Your answer"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    comment = _text(2000, required=False, rows=3, label=_("Anything you would like to tell us (optional)"))

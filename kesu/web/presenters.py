@@ -1,10 +1,13 @@
 """The complaint as the pages show it: labels in the reader's language, details of each event."""
 
+import json
+
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kesu.complaints.models import ContactDirection, ContactPurpose, Event, EventKind, Status
 from kesu.complaints.remedies import RemedyKind
+from kesu.followups.models import Satisfaction
 from kesu.processes.calendar import Duration
 from kesu.processes.document import ProcessDocument
 from kesu.processes.vocabulary import Channel, Priority
@@ -112,3 +115,50 @@ def duration_text(text: str) -> str:
     }
     template = forms.get((duration.unit, duration.working))
     return template % {"n": f"{amount:f}"} if template else text
+
+
+def article_category(article) -> str:
+    """A case article's category as its complaint's process names it (needs `complaint__process`)."""
+    category = article.complaint.process.spec.category(article.category)
+    return str(category.label) if category else article.category
+
+
+def dashboard_rows(counts: dict) -> dict:
+    """The dashboard's numbers with the statuses labelled."""
+    return {
+        **counts,
+        "open_by_status": [(_label(Status, key), value) for key, value in counts["open_by_status"].items()],
+    }
+
+
+def _series(breakdown: dict, label) -> list[dict]:
+    return [{"name": label(key), "value": value} for key, value in sorted(breakdown.items(), key=lambda kv: -kv[1])]
+
+
+def report_charts(report: dict, categories: dict[str, str], departments: dict[str, str]) -> list[dict]:
+    """The monthly report's breakdowns as charts: a title, a kind and its (label, value) data."""
+    charts = [
+        ("category", _("By category"), "bar", report["by_category"], lambda key: categories.get(key, key or "—")),
+        ("channel", _("By channel"), "pie", report["by_channel"], lambda key: _label(Channel, key)),
+        ("priority", _("By priority"), "pie", report["by_priority"], lambda key: _label(Priority, key)),
+        ("status", _("By status"), "bar", report["by_status"], lambda key: _label(Status, key)),
+        (
+            "department",
+            _("By department"),
+            "bar",
+            report["by_department"],
+            lambda key: departments.get(key, key or "—"),
+        ),
+        (
+            "satisfaction",
+            _("Satisfaction of the month's callbacks"),
+            "pie",
+            report["satisfaction"],
+            lambda key: _label(Satisfaction, key),
+        ),
+    ]
+    series = [(key, title, kind, _series(breakdown, label)) for key, title, kind, breakdown, label in charts]
+    return [
+        {"key": key, "title": str(title), "kind": kind, "data": data, "json": json.dumps(data, ensure_ascii=False)}
+        for key, title, kind, data in series
+    ]

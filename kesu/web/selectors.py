@@ -1,14 +1,22 @@
 """Reads the pages need beyond `kesu.complaints.selectors`; all scoped to what the reader may see."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
-from kesu.complaints.models import Complaint, Event, EventKind, Plan
+from kesu.accounts.models import Department
+from kesu.cases.models import CaseArticle
+from kesu.cases.selectors import articles_visible_to, case_suggestions
+from kesu.complaints.models import Complaint, Event, EventKind, Plan, Status
 from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaints_visible_to
 from kesu.complaints.services.common import OPEN_STATUSES
 from kesu.complaints.services.routing import priority_by_rules
 from kesu.customers.models import Customer
+from kesu.followups.models import FollowUp, FollowUpStatus
+from kesu.followups.services import SURVEY_VALID_DAYS
+from kesu.improvements.selectors import improvements_visible_to
 from kesu.lib.errors import DomainError
 from kesu.processes.document import ProcessDocument, rule_facts
 from kesu.processes.models import Process
@@ -145,3 +153,51 @@ def complaint_events(complaint: Complaint, kind: EventKind) -> QuerySet[Event]:
 
 def current_plan(complaint: Complaint) -> Plan | None:
     return complaint.plans.select_related("proposed_by", "decided_by").first()
+
+
+def complaint_accountabilities(complaint: Complaint):
+    return complaint.accountabilities.select_related("person", "department", "proposed_by", "decided_by").order_by(
+        "proposed_at", "id"
+    )
+
+
+def complaint_follow_ups(complaint: Complaint):
+    return complaint.follow_ups.select_related("done_by").order_by("sequence", "id")
+
+
+def complaint_improvements(complaint: Complaint, user):
+    """The corrective actions covering the complaint that the reader may see."""
+    return improvements_visible_to(user).filter(complaints=complaint).select_related("owner").order_by("due_date", "id")
+
+
+def complaint_articles(complaint: Complaint, user):
+    """Case articles written from the complaint that the reader may read (drafts: their own, or as publisher)."""
+    if not user.has_perm("cases.read_case_articles"):
+        return CaseArticle.objects.none()
+    return articles_visible_to(user).filter(complaint=complaint).order_by("-created_at", "-id")
+
+
+def suggested_articles(complaint: Complaint, user):
+    if not user.has_perm("cases.read_case_articles"):
+        return CaseArticle.objects.none()
+    return case_suggestions(user, complaint.number)
+
+
+# ---- the customer's survey -------------------------------------------------------------------
+
+
+def survey_for_token(token: str) -> FollowUp | None:
+    return FollowUp.objects.select_related("complaint").filter(survey_token=token).first() if token else None
+
+
+def survey_open(followup: FollowUp) -> bool:
+    """Mirrors kesu.followups.services.survey_answer: once, for a resolved case, within the days it is valid."""
+    fresh = followup.created_at >= timezone.now() - dt.timedelta(days=SURVEY_VALID_DAYS)
+    return fresh and followup.status == FollowUpStatus.SCHEDULED and followup.complaint.status == Status.RESOLVED
+
+
+# ---- reports ---------------------------------------------------------------------------------
+
+
+def department_names() -> dict[str, str]:
+    return dict(Department.objects.values_list("code", "name"))

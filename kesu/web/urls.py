@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kesu.web.views import auth, complaint, home, intake, lists, steps, tasks
+from kesu.web.views import auth, cases, complaint, home, improvements, intake, lists, reports, steps, survey, tasks
 
 app_name = "web"
 
@@ -24,6 +24,18 @@ urlpatterns = [
     path("tasks/<int:pk>/", tasks.task_page, name="task"),
     path("tasks/<int:pk>/done/", tasks.task_complete, name="task_complete"),
     path("tasks/<int:pk>/cancel/", tasks.task_cancel, name="task_cancel"),
+    path("improvements/", improvements.improvement_list_page, name="improvements"),
+    path("improvements/new/", improvements.improvement_new, name="improvement_new"),
+    path("improvements/<int:pk>/", improvements.improvement_page, name="improvement"),
+    path("improvements/<int:pk>/<slug:step>/", improvements.improvement_step, name="improvement_step"),
+    path("cases/", cases.case_list, name="cases"),
+    path("cases/<int:pk>/", cases.case_page, name="case"),
+    path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
+    path("cases/<int:pk>/publish/", cases.case_publish, name="case_publish"),
+    path("reports/", reports.reports_page, name="reports"),
+    path("reports/ledger.xlsx", reports.ledger_download, name="ledger"),
+    path("survey/<str:token>/", survey.survey, name="survey"),
+    path("survey/<str:token>/thanks/", survey.survey_thanks, name="survey_thanks"),
     path("views/", lists.saved_view_save, name="saved_view_save"),
     path("views/<int:pk>/delete/", lists.saved_view_delete, name="saved_view_delete"),
 ]

@@ -28,3 +28,8 @@ def has_key(mapping, key) -> bool:
 @register.filter
 def duration(text: str) -> str:
     return duration_text(text)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -62,3 +62,33 @@ def advance(complaint, actor, *steps):
         service = getattr(services, f"complaint_{name}")
         complaint = service(complaint=complaint, actor=actor, version=complaint.version, **arguments)
     return complaint
+
+
+@pytest.fixture
+def resolved(take_in, staff):
+    """A service-quality complaint found invalid, explained to the customer and resolved: a callback is due."""
+    from django.utils import timezone
+
+    complaint = advance(take_in(category="service_quality"), staff["agent"], ("assign", {"assignee": staff["handler"]}))
+    complaint = advance(
+        complaint, staff["handler"], ("start_investigation", {}), ("record_finding", {"finding": "invalid"})
+    )
+    services.complaint_log_contact(
+        complaint=complaint,
+        actor=staff["handler"],
+        channel="phone",
+        direction="outbound",
+        purpose="explanation",
+        summary="已向客户解释",
+        at=timezone.now(),
+    )
+    return advance(complaint, staff["handler"], ("resolve", {"resolution": "已向客户解释清楚"}))
+
+
+@pytest.fixture
+def closed(resolved, staff):
+    """The resolved complaint, called back (satisfied) and closed."""
+    from kesu.followups.services import followup_record
+
+    followup_record(complaint=resolved, actor=staff["follow_up"], satisfaction="satisfied", outcome="满意")
+    return advance(resolved, staff["follow_up"], ("close", {"note": ""}))

@@ -139,7 +139,7 @@ def test_a_resolved_complaint_is_closed_or_reopened_by_follow_up(staff, take_in)
 
     assert {"follow_up", "reopen"} <= keys(staff["follow_up"], resolved)
     assert "close" not in keys(staff["follow_up"], resolved)  # the callback comes first
-    assert keys(staff["handler"], resolved) == {"contact"}
+    assert keys(staff["handler"], resolved) == {"contact", "accountability"}  # accountability: in any status
     assert_mirrors_services(staff, resolved)
 
     followup_record(complaint=resolved, actor=staff["follow_up"], satisfaction="satisfied", outcome="满意")

@@ -108,3 +108,67 @@ def test_the_main_screens_are_all_english_in_english(page, main_pages):
         text = visible_text(page("supervisor", "en").get(path).content.decode())
         leftover = {word for word in han(text) if not any(word in known or known in word for known in data)}
         assert not leftover, (path, leftover)
+
+
+# ---- the pages of issue 5 ------------------------------------------------------------------
+
+ISSUE5_DATA = {"已向客户解释清楚", "服务质量投诉", "话术培训", "原因", "措施", "案例", "服务", "客户态度", "满意"}
+
+
+@pytest.fixture
+def issue5_pages(closed, staff):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kesu.cases.services import case_article_write
+    from kesu.improvements.services import improvement_create
+
+    article = case_article_write(actor=staff["supervisor"], complaint_number=closed.number, title="案例", tags=["服务"])
+    action = improvement_create(
+        actor=staff["supervisor"],
+        title="话术培训",
+        root_cause="原因",
+        action="措施",
+        owner=staff["supervisor"],
+        due_date=timezone.localdate() + dt.timedelta(days=3),
+        complaint_numbers=[closed.number],
+    )
+    steps = ["accountability", "mark", "create_improvement", "link_improvement", "write_case"]
+    return [
+        f"/complaints/{closed.number}/",
+        *[f"/complaints/{closed.number}/steps/{step}/" for step in steps],
+        "/improvements/",
+        "/improvements/new/",
+        f"/improvements/{action.pk}/",
+        "/cases/",
+        f"/cases/{article.pk}/",
+        f"/cases/{article.pk}/edit/",
+        "/reports/",
+    ]
+
+
+def test_the_new_pages_have_no_english_left_in_chinese(page, issue5_pages):
+    for path in issue5_pages:
+        text = visible_text(page("supervisor").get(path).content.decode())
+        assert not latin_words(text), (path, latin_words(text))
+
+
+def test_the_new_pages_are_all_english_in_english(page, issue5_pages):
+    data = ISSUE5_DATA | {"张三丰", "接线员小王", "处理专员小李", "主管老陈", "客服部", "简体中文", "经理"}
+    data |= {"处理专员小张", "回访员", "物流部", "质量部", "已向客户解释", "张", "手机充电时发烫", "要求退货"}
+    for path in issue5_pages:
+        text = visible_text(page("supervisor", "en").get(path).content.decode())
+        leftover = {word for word in han(text) if not any(word in known or known in word for known in data)}
+        assert not leftover, (path, leftover)
+
+
+def test_the_survey_speaks_both_languages(resolved):
+    from django.test import Client
+
+    url = f"/survey/{resolved.follow_ups.get().survey_token}/"
+    chinese = visible_text(Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(url).content.decode())
+    english = visible_text(Client(HTTP_ACCEPT_LANGUAGE="en").get(url).content.decode())
+
+    assert not latin_words(chinese)
+    assert not han(english) - {"简体中文"}

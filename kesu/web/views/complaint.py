@@ -16,7 +16,7 @@ from kesu.customers.services import personal_data_access_log
 from kesu.lib.errors import DomainError
 from kesu.tasks.selectors import complaint_tasks
 from kesu.web import presenters, selectors
-from kesu.web.actions import allowed_actions, task_rows, viewer_of
+from kesu.web.actions import accountability_rows, allowed_actions, may_see_survey_link, task_rows, viewer_of
 from kesu.web.forms import AttachmentForm, NoteForm
 from kesu.web.views.common import fragment, is_htmx
 
@@ -55,6 +55,14 @@ def body_context(request, complaint, **forms) -> dict:
         "fields": presenters.field_rows(complaint),
         "involved_staff": list(complaint.involved_staff.all()),
         "tasks": task_rows(user, complaint, complaint_tasks(complaint)),
+        "accountabilities": accountability_rows(
+            user, complaint, selectors.complaint_accountabilities(complaint), viewer
+        ),
+        "follow_ups": list(selectors.complaint_follow_ups(complaint)),
+        "survey_links": may_see_survey_link(user, involved=viewer.involved),
+        "improvements": list(selectors.complaint_improvements(complaint, user)),
+        "articles": list(selectors.complaint_articles(complaint, user)),
+        "suggested_articles": list(selectors.suggested_articles(complaint, user)),
         "note_form": forms.get("note_form") or NoteForm(),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
     }

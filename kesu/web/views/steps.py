@@ -9,9 +9,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from kesu.accountability.services import accountability_decide, accountability_propose
+from kesu.cases.services import case_article_write
 from kesu.complaints import services
 from kesu.complaints.selectors import complaint_for_user
 from kesu.followups.services import followup_record
+from kesu.improvements.services import improvement_create, improvement_link_complaints
 from kesu.lib.errors import DomainError
 from kesu.tasks.services import complaint_create_task
 from kesu.web import forms
@@ -82,6 +85,61 @@ def _follow_up(complaint, user, data, form):
     )
 
 
+def _accountability(complaint, user, data, form):
+    accountability_propose(
+        complaint=complaint,
+        actor=user,
+        fault=data["fault"],
+        measure=data["measure"],
+        person=data["person"],
+        department=data["department"],
+        amount=data["amount"],
+        points=data["points"],
+    )
+
+
+def _decide_accountability(approve: bool):
+    def run(complaint, user, data, form):
+        accountability_decide(
+            item=data["item"],
+            actor=user,
+            approve=approve,
+            note=data["note"],
+            amount=data.get("amount"),
+            points=data.get("points"),
+        )
+
+    return run
+
+
+def _link_improvement(complaint, user, data, form):
+    improvement_link_complaints(improvement=data["improvement"], actor=user, complaint_numbers=[complaint.number])
+
+
+def _create_improvement(complaint, user, data, form):
+    improvement_create(
+        actor=user,
+        title=data["title"],
+        root_cause=data["root_cause"],
+        action=data["action"],
+        owner=data["owner"],
+        due_date=data["due_date"],
+        department=data["department"],
+        complaint_numbers=[complaint.number],
+    )
+
+
+def _write_case(complaint, user, data, form):
+    case_article_write(
+        actor=user,
+        complaint_number=complaint.number,
+        title=data["title"],
+        summary=data["summary"] or None,
+        solution=data["solution"] or None,
+        tags=form.tag_list(),
+    )
+
+
 STEPS = {
     "assign": Step(
         forms.AssignForm, _versioned(services.complaint_assign, assignee="assignee", department="department")
@@ -122,6 +180,13 @@ STEPS = {
     "involved": Step(forms.InvolvedForm, _involved),
     "contact": Step(forms.ContactForm, _contact),
     "task": Step(forms.TaskForm, _task),
+    "mark": Step(forms.MarkForm, _versioned(services.complaint_mark, mark="mark", on="on", reason="reason")),
+    "accountability": Step(forms.AccountabilityForm, _accountability),
+    "approve_accountability": Step(forms.ApproveAccountabilityForm, _decide_accountability(True)),
+    "reject_accountability": Step(forms.RejectAccountabilityForm, _decide_accountability(False)),
+    "link_improvement": Step(forms.LinkImprovementForm, _link_improvement),
+    "create_improvement": Step(forms.CreateImprovementForm, _create_improvement),
+    "write_case": Step(forms.WriteCaseForm, _write_case),
 }
 
 
@@ -133,7 +198,7 @@ def step(request, number: str, action: str):
         raise Http404
     status = 200
     if request.method == "POST":
-        form = chosen.form(request.POST, complaint=complaint)
+        form = chosen.form(request.POST, complaint=complaint, user=request.user)
         if form.is_valid():
             try:
                 chosen.run(complaint, request.user, form.cleaned_data, form)
@@ -145,7 +210,8 @@ def step(request, number: str, action: str):
         else:
             status = 422
     else:
-        form = chosen.form(complaint=complaint)
+        # `?item=` says which record a step is about (the accountability approved)
+        form = chosen.form(complaint=complaint, user=request.user, initial={"item": request.GET.get("item")})
     context = {"complaint": complaint, "form": form, "action": ACTIONS[action]}
     if is_htmx(request):
         return fragment(request, "web/complaint/_step_form.html", context, status=status)
