@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.models import Department
 from kesu.complaints.models import Complaint, Event, EventKind
+from kesu.complaints.rules import require_not_involved
 from kesu.complaints.services.common import required_text
 from kesu.improvements.models import EntryKind, Improvement, ImprovementEntry, ImprovementStatus
 from kesu.improvements.rules import require_owner, require_permission, require_verifier
@@ -32,6 +33,14 @@ def _require_status(improvement: Improvement, allowed: set[str]) -> None:
 
 def _entry(improvement: Improvement, *, actor, kind: EntryKind, text: str = "", data=None) -> None:
     ImprovementEntry.objects.create(improvement=improvement, kind=kind, actor=actor, text=text, data=data or {})
+
+
+def _linkable(numbers: Sequence[str], actor) -> list[Complaint]:
+    """The complaints to link: ones the actor may see, and not ones they are involved in (当事人)."""
+    complaints = complaints_for_linking(list(numbers), actor)
+    for complaint in complaints:
+        require_not_involved(actor, complaint)
+    return complaints
 
 
 def _link(improvement: Improvement, *, actor, complaints: list[Complaint]) -> list[Complaint]:
@@ -67,7 +76,7 @@ def improvement_create(
     """纠正预防措施: record the root cause and the action against it, with its owner and due date,
     and link the complaints it covers (numbers the actor may see)."""
     require_permission(actor, "create_improvement")
-    complaints = complaints_for_linking(list(complaint_numbers), actor)
+    complaints = _linkable(complaint_numbers, actor)
     if not owner.is_active or not owner.groups.exists():
         raise FieldError("owner", _("This person has no role in Kesu and cannot own an action."))
     if due_date < timezone.localdate():
@@ -92,7 +101,7 @@ def improvement_create(
 def improvement_link_complaints(*, improvement: Improvement, actor, complaint_numbers: Sequence[str]) -> Improvement:
     """One action covers many complaints. Linking a complaint twice changes nothing."""
     require_permission(actor, "create_improvement")
-    complaints = complaints_for_linking(list(complaint_numbers), actor)
+    complaints = _linkable(complaint_numbers, actor)
     improvement = _locked(improvement)
     linked = _link(improvement, actor=actor, complaints=complaints)
     if linked:

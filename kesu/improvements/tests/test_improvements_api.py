@@ -250,3 +250,13 @@ class TestBadInput:
     def test_an_unknown_action_is_not_found(as_self, as_):
         assert as_("quality").get("/improvements/999").status_code == 404
         assert as_("quality").post("/improvements/999/verify", {"result": "合格"}).status_code == 404
+
+
+def test_a_person_involved_in_a_complaint_cannot_open_an_action_against_it(as_, complaint):
+    involved = as_("supervisor").put(f"/complaints/{complaint}/involved", {"version": 2, "staff": ["quality"]})
+    assert involved.status_code == 200, involved.content.decode()
+
+    refused = open_action(as_("quality"), expect=403, complaints=[complaint])
+
+    assert refused["code"] == "involved"
+    assert not Improvement.objects.exists()
