@@ -3,13 +3,14 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from kesu.accounts.roles import LEADER_LADDER
 from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.models import ApprovalStatus, Complaint, Event, PlanApproval, PlanStatus, Status
+from kesu.processes.models import Process
 from kesu.tasks.models import Task
 
 
@@ -62,7 +63,7 @@ class ComplaintFilters:
 def complaint_list(user, filters: ComplaintFilters) -> QuerySet[Complaint]:
     complaints = complaints_visible_to(user).select_related("customer", "assignee", "department")
     # prefetch, not select: rows of one process share one instance, so its document is parsed once
-    complaints = complaints.prefetch_related("process")
+    complaints = complaints.prefetch_related(Prefetch("process", Process.objects.defer("document")))
     exact = {
         "category": filters.category,
         "priority": filters.priority,

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from kesu.processes.calendar import BusinessCalendar
 from kesu.processes.document import ProcessDocument
 
+_PARSED: dict[tuple, ProcessDocument] = {}
+
 
 class ProcessQuerySet(models.QuerySet):
     def current(self, name: str) -> "Process | None":
@@ -39,7 +41,12 @@ class Process(models.Model):
 
     @cached_property
     def spec(self) -> ProcessDocument:
-        return ProcessDocument.model_validate(self.document)
+        """The parsed document. A stored version never changes, so each is parsed once per process
+        (keyed by row and load time); lists may load processes without their document column."""
+        key = (self.pk, self.loaded_at)
+        if key not in _PARSED:
+            _PARSED[key] = ProcessDocument.model_validate(self.document)
+        return _PARSED[key]
 
     @cached_property
     def calendar(self) -> BusinessCalendar:
