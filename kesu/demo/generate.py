@@ -77,7 +77,16 @@ def demo_fill(*, complaints: int, seed: int = 2026, days: int = 730, log=print) 
         if done % 50000 == 0 or done == complaints:
             log(f"{done} complaints")
     numbers.save()
+    _analyze()
     return done
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a bulk load, or PostgreSQL plans as if the tables were empty."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _world(complaints: int) -> World:
