@@ -10,6 +10,8 @@ from django.utils import timezone
 from kesu.accounts.roles import LEADER_LADDER
 from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.models import ApprovalStatus, Complaint, Event, PlanApproval, PlanStatus, Status
+from kesu.customers.services import normalize_phone
+from kesu.lib.errors import FieldError
 from kesu.processes.models import Process
 from kesu.tasks.models import Task
 
@@ -100,14 +102,25 @@ ORDERS = {
 
 
 def _text_search(term: str) -> Q:
-    """One search term: in the number, subject, description or customer's name, or a phone number's digits.
-    Several terms ("配送 延误") must each be found."""
-    query = Q(number__iexact=term) | Q(description__icontains=term) | Q(subject__icontains=term)
+    """One search term: a whole phone number finds the customer's complaints through the phone index;
+    anything else is looked for in the number, subject, description and customer's name, and digits
+    also in phone numbers. Several terms ("配送 延误") must each be found."""
+    phone = _full_phone(term)
+    if phone:
+        return Q(customer__phone=phone)
+    query = Q(number=term.upper()) | Q(description__icontains=term) | Q(subject__icontains=term)
     query |= Q(customer__name__icontains=term)
     digits = "".join(ch for ch in term if ch.isdigit())
     if len(digits) >= 4 and len(digits) == len(term.replace("-", "").lstrip("+")):
         query |= Q(customer__phone__contains=digits)
     return query
+
+
+def _full_phone(term: str) -> str | None:
+    try:
+        return normalize_phone(term)
+    except FieldError:
+        return None
 
 
 def complaint_timeline(complaint: Complaint) -> QuerySet[Event]:
