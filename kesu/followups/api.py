@@ -7,6 +7,7 @@ from kesu.complaints.schemas import FollowUpOut
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.followups import services
 from kesu.followups.models import FollowUp, FollowUpStatus, Satisfaction
+from kesu.followups.selectors import survey_for_token
 from kesu.lib.errors import DomainError
 from kesu.lib.schemas import In
 
@@ -40,7 +41,7 @@ def due_follow_ups(request):
 
 
 def _survey(token: str) -> FollowUp:
-    followup = FollowUp.objects.select_related("complaint").filter(survey_token=token).first()
+    followup = survey_for_token(token)
     if followup is None:
         raise DomainError(services.INVALID_SURVEY, code="survey_invalid", field="token")
     return followup

@@ -11,11 +11,11 @@ from kesu.complaints.rules import require_not_involved, require_permission
 from kesu.complaints.services.lifecycle import reopen
 from kesu.followups.models import FollowUp, FollowUpStatus, Satisfaction
 from kesu.followups.scheduling import followup_schedule_next
+from kesu.followups.selectors import survey_for_token, survey_valid
 from kesu.lib.errors import DomainError, InvalidTransition
 from kesu.notifications.models import NotificationKind
 from kesu.notifications.services import notify
 
-SURVEY_VALID_DAYS = 30
 SURVEY_QUESTION = _("How satisfied are you with how your complaint was handled?")
 INVALID_SURVEY = _("This survey link is not valid.")
 
@@ -47,8 +47,8 @@ def followup_record(*, complaint: Complaint, actor, satisfaction: str, outcome: 
 @transaction.atomic
 def survey_answer(*, token: str, satisfaction: str, comment: str = "") -> FollowUp:
     """The customer answered the survey link (no sign-in: the token is the key, once, for 30 days)."""
-    followup = FollowUp.objects.select_related("complaint").filter(survey_token=token).first()
-    if followup is None or followup.created_at < timezone.now() - timezone.timedelta(days=SURVEY_VALID_DAYS):
+    followup = survey_for_token(token)
+    if followup is None or not survey_valid(followup):
         raise DomainError(INVALID_SURVEY, code="survey_invalid", field="token")
     complaint = Complaint.objects.select_for_update().select_related("process").get(pk=followup.complaint_id)
     followup = FollowUp.objects.select_for_update().get(pk=followup.pk)

@@ -1,21 +1,17 @@
 """Reads the pages need beyond `kesu.complaints.selectors`; all scoped to what the reader may see."""
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.utils import timezone
 
 from kesu.accounts.models import Department
 from kesu.cases.models import CaseArticle
 from kesu.cases.selectors import articles_visible_to, case_suggestions
-from kesu.complaints.models import Complaint, Event, EventKind, Plan, Status
+from kesu.complaints.models import Complaint, Event, EventKind, Plan
 from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaints_visible_to
 from kesu.complaints.services.common import OPEN_STATUSES
 from kesu.complaints.services.routing import priority_by_rules
 from kesu.customers.models import Customer
-from kesu.followups.models import FollowUp, FollowUpStatus
-from kesu.followups.services import SURVEY_VALID_DAYS
 from kesu.improvements.selectors import improvements_visible_to
 from kesu.lib.errors import DomainError
 from kesu.processes.document import ProcessDocument, rule_facts
@@ -184,16 +180,6 @@ def suggested_articles(complaint: Complaint, user):
 
 
 # ---- the customer's survey -------------------------------------------------------------------
-
-
-def survey_for_token(token: str) -> FollowUp | None:
-    return FollowUp.objects.select_related("complaint").filter(survey_token=token).first() if token else None
-
-
-def survey_open(followup: FollowUp) -> bool:
-    """Mirrors kesu.followups.services.survey_answer: once, for a resolved case, within the days it is valid."""
-    fresh = followup.created_at >= timezone.now() - dt.timedelta(days=SURVEY_VALID_DAYS)
-    return fresh and followup.status == FollowUpStatus.SCHEDULED and followup.complaint.status == Status.RESOLVED
 
 
 # ---- reports ---------------------------------------------------------------------------------

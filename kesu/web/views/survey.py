@@ -5,15 +5,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_protect
 
+from kesu.followups.selectors import survey_for_token, survey_open
 from kesu.followups.services import SURVEY_QUESTION, survey_answer
 from kesu.lib.errors import DomainError
-from kesu.web import selectors
 from kesu.web.forms import SurveyForm
 
 
 @csrf_protect
 def survey(request, token: str):
-    followup = selectors.survey_for_token(token)
+    followup = survey_for_token(token)
     if followup is None:
         raise Http404
     status, form = 200, SurveyForm()
@@ -34,14 +34,14 @@ def survey(request, token: str):
     context = {
         "number": followup.complaint.number,
         "question": SURVEY_QUESTION,
-        "open": selectors.survey_open(followup),
+        "open": survey_open(followup),
         "form": form,
     }
     return render(request, "web/survey/survey.html", context, status=status)
 
 
 def survey_thanks(request, token: str):
-    followup = selectors.survey_for_token(token)
+    followup = survey_for_token(token)
     if followup is None:
         raise Http404
     return render(request, "web/survey/thanks.html", {"followup": followup, "number": followup.complaint.number})
