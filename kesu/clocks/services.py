@@ -1,4 +1,9 @@
-"""Clocks follow a complaint's events: a trigger starts or stops them, pauses stop their time."""
+"""Clocks follow a complaint's events: a trigger starts or stops them, pauses stop their time.
+
+Each step reads the complaint's live clocks once, changes them in memory, writes the changed ones
+and copies the earliest running deadline onto the complaint (`next_due_at`, `next_warn_at`), which
+the queues, the overdue list and the dashboard read instead of the clocks.
+"""
 
 import datetime as dt
 
@@ -26,32 +31,82 @@ LIMIT_CHANGES = {EventKind.FINDING_RECORDED, EventKind.PRIORITY_CHANGED}
 
 def clocks_on_event(complaint: Complaint, kind: str, at: dt.datetime) -> None:
     """Move the complaint's clocks for an event of `kind` that happened at `at`."""
+    if not (kind in PAUSES or kind in RESUMES or kind in LIMIT_CHANGES or kind in TRIGGERS):
+        return
+    live = _live_clocks(complaint)
+    changed, started = [], []
     if kind in PAUSES:
-        clocks_pause(complaint, PAUSES[kind], at)
+        changed += _pause(complaint, live, PAUSES[kind], at)
     if kind in RESUMES:
-        clocks_resume(complaint, RESUMES[kind], at)
+        changed += _resume(complaint, live, RESUMES[kind], at)
     if kind in LIMIT_CHANGES:
-        clocks_recompute(complaint)
+        changed += _recompute(complaint, live)
     if kind in TRIGGERS:
-        clocks_trigger(complaint, TRIGGERS[kind], at)
+        stopped, started = _trigger(complaint, live, TRIGGERS[kind], at)
+        changed += stopped
+    _write(complaint, live, changed, started)
 
 
 def clocks_trigger(complaint: Complaint, trigger: Trigger, at: dt.datetime) -> None:
     """Stop the clocks this trigger stops, then start those it starts (a stopped clock starts anew)."""
+    live = _live_clocks(complaint)
+    stopped, started = _trigger(complaint, live, trigger, at)
+    _write(complaint, live, stopped, started)
+
+
+def clocks_for_new_complaint(complaint: Complaint, triggers: list[tuple[Trigger, dt.datetime]]) -> list[Clock]:
+    """The clocks a complaint being taken in gets from its first triggers (a clock may start and stop
+    at once), made in memory with its next deadline set on it: intake saves the complaint, then
+    writes these in one insert."""
+    live, made = {}, []
+    for trigger, at in triggers:
+        made += _trigger(complaint, live, trigger, at)[1]
+    _copy_next_deadline(complaint, live)
+    return made
+
+
+def clocks_copy_next_deadline(complaint: Complaint) -> None:
+    """Copy the earliest due and warning times of the running clocks onto the complaint."""
+    _write(complaint, _live_clocks(complaint), [], [])
+
+
+def _live_clocks(complaint: Complaint) -> dict[str, Clock]:
+    clocks = complaint.clocks.exclude(state=ClockState.STOPPED).select_for_update()
+    return {clock.key: clock for clock in clocks}
+
+
+def _write(complaint: Complaint, live: dict[str, Clock], changed: list[Clock], started: list[Clock]) -> None:
+    for clock in {id(clock): clock for clock in changed}.values():
+        clock.save()
+    Clock.objects.bulk_create(started)
+    before = (complaint.next_due_at, complaint.next_warn_at)
+    _copy_next_deadline(complaint, live)
+    if (complaint.next_due_at, complaint.next_warn_at) != before:
+        Complaint.objects.filter(pk=complaint.pk).update(
+            next_due_at=complaint.next_due_at, next_warn_at=complaint.next_warn_at
+        )
+
+
+def _copy_next_deadline(complaint: Complaint, live: dict[str, Clock]) -> None:
+    running = [clock for clock in live.values() if clock.state == ClockState.RUNNING]
+    complaint.next_due_at = min((clock.due_at for clock in running), default=None)
+    complaint.next_warn_at = min((clock.warn_at for clock in running), default=None)
+
+
+def _trigger(complaint: Complaint, live: dict[str, Clock], trigger: Trigger, at: dt.datetime):
+    """In memory: stop what `trigger` stops, start what it starts. Returns (stopped, started)."""
     specs = complaint.process.spec.clocks
-    live = {clock.key: clock for clock in _live_clocks(complaint)}
+    stopped, started = [], []
     for spec in specs:
         clock = live.get(spec.key)
         if clock and trigger in spec.stop:
             _stop(clock, at)
-            live.pop(spec.key)
+            stopped.append(live.pop(spec.key))
     for spec in specs:
         if trigger in spec.start and spec.key not in live:
-            _start(complaint, spec, at)
-
-
-def _live_clocks(complaint: Complaint):
-    return complaint.clocks.exclude(state=ClockState.STOPPED).select_for_update()
+            live[spec.key] = _new(complaint, spec, at)
+            started.append(live[spec.key])
+    return stopped, started
 
 
 def _spec(complaint: Complaint, key: str) -> ClockSpec | None:
@@ -70,10 +125,10 @@ def _duration(complaint: Complaint, spec: ClockSpec) -> Duration:
     return spec.duration(finding=complaint.finding, priority=complaint.priority, facts=facts)
 
 
-def _start(complaint: Complaint, spec: ClockSpec, at: dt.datetime) -> Clock:
+def _new(complaint: Complaint, spec: ClockSpec, at: dt.datetime) -> Clock:
     duration = _duration(complaint, spec)
     calendar = complaint.process.calendar
-    return Clock.objects.create(
+    return Clock(
         complaint=complaint,
         key=spec.key,
         limit=duration.text,
@@ -88,22 +143,26 @@ def _stop(clock: Clock, at: dt.datetime) -> None:
     clock.stopped_at = at
     if clock.breached_at is None and at > clock.due_at:
         clock.breached_at = clock.due_at
-    clock.save()
 
 
-def clocks_pause(complaint: Complaint, reason: PauseReason, at: dt.datetime) -> None:
-    for clock in _live_clocks(complaint).filter(state=ClockState.RUNNING):
+def _pause(complaint: Complaint, live: dict[str, Clock], reason: PauseReason, at: dt.datetime) -> list[Clock]:
+    paused = []
+    for clock in live.values():
         spec = _spec(complaint, clock.key)
-        if spec and reason in spec.pause_on:
+        if clock.state == ClockState.RUNNING and spec and reason in spec.pause_on:
             clock.state = ClockState.PAUSED
             clock.paused_at = at
             clock.paused_for = reason.value
-            clock.save()
+            paused.append(clock)
+    return paused
 
 
-def clocks_resume(complaint: Complaint, reason: PauseReason, at: dt.datetime) -> None:
+def _resume(complaint: Complaint, live: dict[str, Clock], reason: PauseReason, at: dt.datetime) -> list[Clock]:
     calendar = complaint.process.calendar
-    for clock in _live_clocks(complaint).filter(state=ClockState.PAUSED, paused_for=reason.value):
+    resumed = []
+    for clock in live.values():
+        if clock.state != ClockState.PAUSED or clock.paused_for != reason.value:
+            continue
         spec = _spec(complaint, clock.key)
         duration = _duration(complaint, spec)
         if not duration.is_deadline:
@@ -112,19 +171,22 @@ def clocks_resume(complaint: Complaint, reason: PauseReason, at: dt.datetime) ->
         clock.paused_at = None
         clock.paused_for = ""
         _set_due(clock, spec, duration, calendar)
-        clock.save()
+        resumed.append(clock)
+    return resumed
 
 
-def clocks_recompute(complaint: Complaint) -> None:
+def _recompute(complaint: Complaint, live: dict[str, Clock]) -> list[Clock]:
     """A new finding or priority may change a clock's limit; its due time follows."""
     calendar = complaint.process.calendar
-    for clock in _live_clocks(complaint):
+    recomputed = []
+    for clock in live.values():
         spec = _spec(complaint, clock.key)
         duration = _duration(complaint, spec)
         if duration.text != clock.limit:
             clock.limit = duration.text
             _set_due(clock, spec, duration, calendar)
-            clock.save()
+            recomputed.append(clock)
+    return recomputed
 
 
 def _set_due(clock: Clock, spec: ClockSpec, duration, calendar) -> None:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +84,11 @@ class Complaint(models.Model):
     red_marked = models.BooleanField(_("red-marked for the year-end review"), default=False)
     picked_for_review = models.BooleanField(_("picked for the case-sharing meeting"), default=False)
     pending_reminded_on = models.DateField(_("last pending reminder"), null=True, blank=True)
+    next_due_at = models.DateTimeField(
+        _("next deadline"), null=True, blank=True, editable=False, help_text="Kept by the clocks: their earliest due."
+    )
+    next_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    search_terms = models.TextField(blank=True, editable=False, help_text="See kesu.complaints.search.")
 
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -109,6 +115,15 @@ class Complaint(models.Model):
             models.Index(fields=["customer", "-received_at"], name="complaint_customer"),
             models.Index(fields=["category", "-received_at"], name="complaint_category"),
             models.Index(fields=["escalated_to", "status"], name="complaint_escalated_to"),
+            models.Index(fields=["assignee", "next_due_at", "id"], name="complaint_assignee_due"),
+            models.Index(
+                fields=["next_due_at", "status"], name="complaint_next_due", condition=Q(next_due_at__isnull=False)
+            ),
+            models.Index(
+                fields=["next_warn_at", "next_due_at", "status"],
+                name="complaint_next_warn",
+                condition=Q(next_warn_at__isnull=False),
+            ),
         ]
         permissions = [
             ("intake_complaint", "Can take in a complaint"),

@@ -3,13 +3,14 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from kesu.accounts.roles import LEADER_LADDER
-from kesu.clocks.models import Clock, ClockState
+from kesu.clocks.models import Clock
 from kesu.complaints.models import ApprovalStatus, Complaint, Event, PlanApproval, PlanStatus, Status
+from kesu.complaints.search import text_matches
 from kesu.customers.services import normalize_phone
 from kesu.lib.errors import FieldError
 from kesu.processes.models import Process
@@ -83,15 +84,21 @@ def complaint_list(user, filters: ComplaintFilters) -> QuerySet[Complaint]:
     for term in (filters.q or "").split():
         complaints = complaints.filter(_text_search(term))
     now = timezone.now()
-    running = Clock.objects.filter(complaint=OuterRef("pk"), state=ClockState.RUNNING)
     if filters.overdue is not None:
-        overdue = Exists(running.filter(due_at__lte=now))
-        complaints = complaints.filter(overdue if filters.overdue else ~overdue)
+        complaints = complaints.filter(overdue(now) if filters.overdue else ~overdue(now))
     if filters.due_soon is not None:
-        due_soon = Exists(running.filter(warn_at__lte=now, due_at__gt=now))
-        complaints = complaints.filter(due_soon if filters.due_soon else ~due_soon)
-    complaints = complaints.annotate(next_due_at=Subquery(running.order_by("due_at").values("due_at")[:1]))
+        complaints = complaints.filter(due_soon(now) if filters.due_soon else ~due_soon(now))
     return complaints.order_by(*ORDERS[filters.order])
+
+
+def overdue(now: dt.datetime) -> Q:
+    """A running clock has passed its due time."""
+    return Q(next_due_at__lte=now)
+
+
+def due_soon(now: dt.datetime) -> Q:
+    """A running clock has reached its warning time, and none is overdue yet (overdue comes first)."""
+    return Q(next_warn_at__lte=now, next_due_at__gt=now)
 
 
 ORDERS = {
@@ -102,18 +109,14 @@ ORDERS = {
 
 
 def _text_search(term: str) -> Q:
-    """One search term: a whole phone number finds the customer's complaints through the phone index;
-    anything else is looked for in the number, subject, description and customer's name, and digits
-    also in phone numbers. Several terms ("配送 延误") must each be found."""
+    """One search term: a whole phone number finds the customer's complaints through the phone index,
+    a complaint number its complaint, anything else is looked for as `kesu.complaints.search` says.
+    Several terms ("配送 延误") must each be found."""
     phone = _full_phone(term)
     if phone:
         return Q(customer__phone=phone)
-    query = Q(number=term.upper()) | Q(description__icontains=term) | Q(subject__icontains=term)
-    query |= Q(customer__name__icontains=term)
-    digits = "".join(ch for ch in term if ch.isdigit())
-    if len(digits) >= 4 and len(digits) == len(term.replace("-", "").lstrip("+")):
-        query |= Q(customer__phone__contains=digits)
-    return query
+    matches = text_matches(term)
+    return Q(number=term.upper()) | matches if matches else Q(number=term.upper())
 
 
 def _full_phone(term: str) -> str | None:

@@ -21,6 +21,7 @@ from kesu.accounts.models import Department, User
 from kesu.accounts.roles import Role
 from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.models import Complaint, Event, EventKind, NumberSequence, Status
+from kesu.complaints.search import search_terms
 from kesu.customers.models import Customer
 from kesu.demo import phrases
 from kesu.followups.models import FollowUp, FollowUpStatus, Satisfaction
@@ -59,7 +60,7 @@ class World:
     processes: list[Process]
     handlers: list[User]
     departments: list[Department]
-    customer_ids: list[int]
+    customers: list[tuple[int, str, str]]  # id, name, phone
 
 
 def demo_fill(*, complaints: int, seed: int = 2026, days: int = 730, log=print) -> int:
@@ -69,10 +70,11 @@ def demo_fill(*, complaints: int, seed: int = 2026, days: int = 730, log=print) 
     start = timezone.now() - dt.timedelta(days=days)
     numbers = _Numbering()
     done = 0
+    span = dt.timedelta(days=days) / complaints
     while done < complaints:
         size = min(BATCH, complaints - done)
         with transaction.atomic():
-            _batch(world, size, start, days, numbers)
+            _batch(world, size, start + span * done, span * size, numbers)
         done += size
         if done % 50000 == 0 or done == complaints:
             log(f"{done} complaints")
@@ -118,7 +120,7 @@ def _staff(departments) -> list[User]:
     return list(User.objects.filter(username__startswith="demo_handler_"))
 
 
-def _customers(count: int) -> list[int]:
+def _customers(count: int) -> list[tuple[int, str, str]]:
     start = Customer.objects.aggregate(last=Max("id"))["last"] or 0
     rows = []
     for index in range(count):
@@ -132,7 +134,7 @@ def _customers(count: int) -> list[int]:
             )
         )
     Customer.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
-    return list(Customer.objects.values_list("id", flat=True))
+    return list(Customer.objects.values_list("id", "name", "phone"))
 
 
 class _Numbering:
@@ -156,18 +158,20 @@ class _Numbering:
         )
 
 
-def _batch(world: World, size: int, start: dt.datetime, days: int, numbers: _Numbering) -> None:
+def _batch(world: World, size: int, start: dt.datetime, span: dt.timedelta, numbers: _Numbering) -> None:
+    """`size` complaints received between `start` and `start + span`, in the order they came in
+    (as a real table fills: one month's complaints lie together on disk)."""
     now = timezone.now()
-    complaints = [
-        _complaint(world, start + dt.timedelta(seconds=random.uniform(0, days * 86400)), numbers, now)
-        for _ in range(size)
-    ]
+    received = sorted(start + span * random.random() for _ in range(size))
+    complaints = [_complaint(world, moment, numbers, now) for moment in received]
+    clocks = [_clock(complaint, now) for complaint in complaints if complaint.process.spec.clocks]
+    for clock in clocks:
+        if clock.state == ClockState.RUNNING:
+            clock.complaint.next_due_at, clock.complaint.next_warn_at = clock.due_at, clock.warn_at
     Complaint.objects.bulk_create(complaints, batch_size=BATCH)
-    events, clocks, tasks, followups = [], [], [], []
+    events, tasks, followups = [], [], []
     for complaint in complaints:
         events.extend(_events(complaint))
-        if complaint.process.spec.clocks:
-            clocks.append(_clock(complaint, now))
         if random.random() < 0.12:
             tasks.append(_task(world, complaint, now))
         if complaint.status in (Status.RESOLVED, Status.CLOSED):
@@ -187,19 +191,22 @@ def _complaint(world: World, received: dt.datetime, numbers: _Numbering, now: dt
     status = _pick(STATUSES) if received < now - dt.timedelta(days=30) else _pick(STATUSES[1:])
     handler = random.choice(world.handlers) if status != Status.NEW else None
     finding = random.choice(category.findings) if status not in (Status.NEW, Status.ASSIGNED) else ""
+    customer_id, name, phone = random.choice(world.customers)
+    description = f"{subject}。{random.choice(phrases.DETAILS)}{random.choice(phrases.DETAILS)}"
     resolved = (
         received + dt.timedelta(hours=random.uniform(2, 120)) if status in (Status.RESOLVED, Status.CLOSED) else None
     )
     return Complaint(
         number=numbers.next(spec.number_prefix or "KS", timezone.localdate(received)),
         process=process,
-        customer_id=random.choice(world.customer_ids),
+        customer_id=customer_id,
         channel=random.choice(spec.channels),
         category=category.key,
         priority=_pick(PRIORITIES),
         status=status,
         subject=subject,
-        description=f"{subject}。{random.choice(phrases.DETAILS)}{random.choice(phrases.DETAILS)}",
+        description=description,
+        search_terms=search_terms(subject, description, name, phone=phone),
         demand=random.choice(phrases.DEMANDS),
         incident_place=random.choice(phrases.PLACES),
         department=handler.department if handler else random.choice(world.departments),

@@ -2,12 +2,11 @@
 
 import datetime as dt
 
-from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
-from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.models import Status
-from kesu.complaints.selectors import complaints_visible_to
+from kesu.complaints.selectors import complaints_visible_to, due_soon, overdue
 from kesu.followups.models import FollowUp, FollowUpStatus
 
 OPEN = [Status.NEW, Status.ASSIGNED, Status.INVESTIGATING, Status.AWAITING_APPROVAL, Status.RESOLVING, Status.PENDING]
@@ -16,18 +15,17 @@ OPEN = [Status.NEW, Status.ASSIGNED, Status.INVESTIGATING, Status.AWAITING_APPRO
 def dashboard_counts(user) -> dict:
     """The home page's numbers: open cases by status, overdue, due soon, mine, escalated to me."""
     now = timezone.now()
-    running = Clock.objects.filter(complaint=OuterRef("pk"), state=ClockState.RUNNING)
     open_cases = complaints_visible_to(user).filter(status__in=OPEN)
     by_status = dict(open_cases.values_list("status").annotate(count=Count("pk")).order_by())
-    flags = open_cases.aggregate(
+    mine = open_cases.filter(Q(assignee=user) | Q(escalated_to=user)).aggregate(
         mine=Count("pk", filter=Q(assignee=user)),
         escalated_to_me=Count("pk", filter=Q(escalated_to=user)),
     )
     return {
         "open_by_status": {status: by_status.get(status, 0) for status in OPEN},
-        "overdue": open_cases.filter(Exists(running.filter(due_at__lte=now))).count(),
-        "due_soon": open_cases.filter(Exists(running.filter(warn_at__lte=now, due_at__gt=now))).count(),
-        **flags,
+        "overdue": open_cases.filter(overdue(now)).count(),
+        "due_soon": open_cases.filter(due_soon(now)).count(),
+        **mine,
     }
 
 
@@ -46,15 +44,22 @@ def monthly_report(user, month: dt.date) -> dict:
     start, end = _month_bounds(month)
     received = complaints_visible_to(user).filter(received_at__gte=start, received_at__lt=end)
     resolution = ExpressionWrapper(F("resolved_at") - F("received_at"), output_field=DurationField())
-    resolved = received.filter(resolved_at__isnull=False)
-    average = resolved.aggregate(average=Avg(resolution))["average"]
+    was_resolved = Q(resolved_at__isnull=False)
+    totals = received.aggregate(
+        received=Count("pk"),
+        resolved=Count("pk", filter=was_resolved),
+        average=Avg(resolution, filter=was_resolved),
+        escalated=Count("pk", filter=Q(tier__gt=1)),
+        reopened=Count("pk", filter=Q(reopen_count__gt=0)),
+    )
     callbacks = FollowUp.objects.filter(
         status=FollowUpStatus.DONE, done_at__gte=start, done_at__lt=end, complaint__in=complaints_visible_to(user)
     )
+    average = totals["average"]
     return {
         "month": month.strftime("%Y-%m"),
-        "received": received.count(),
-        "resolved": resolved.count(),
+        "received": totals["received"],
+        "resolved": totals["resolved"],
         "average_resolution_hours": round(average.total_seconds() / 3600, 1) if average else None,
         "by_category": _breakdown(received, "category"),
         "by_channel": _breakdown(received, "channel"),
@@ -62,7 +67,7 @@ def monthly_report(user, month: dt.date) -> dict:
         "by_status": _breakdown(received, "status"),
         "by_department": _breakdown(received, "department__code"),
         "by_process": _breakdown(received, "process__name"),
-        "escalated": received.filter(tier__gt=1).count(),
-        "reopened": received.filter(reopen_count__gt=0).count(),
+        "escalated": totals["escalated"],
+        "reopened": totals["reopened"],
         "satisfaction": _breakdown(callbacks, "satisfaction"),
     }

@@ -6,12 +6,20 @@ import pytest
 from django.utils import timezone
 
 from kesu.clocks.models import Clock
-from kesu.clocks.services import clocks_pause, clocks_resume
+from kesu.clocks.services import clocks_on_event
 from kesu.clocks.sweep import clocks_sweep
-from kesu.complaints.models import Complaint
-from kesu.complaints.tests.helpers import accountable, at, clocks, contact, due, step
+from kesu.complaints.models import Complaint, EventKind
+from kesu.complaints.tests.helpers import (
+    accountable,
+    at,
+    bring_to_investigation,
+    clocks,
+    contact,
+    due,
+    move_clock,
+    step,
+)
 from kesu.notifications.models import Notification
-from kesu.processes.document import PauseReason
 
 
 @pytest.fixture
@@ -98,14 +106,16 @@ class TestPauses:
 
     def test_time_paused_moves_the_due_time_by_the_working_time_it_took(self, as_, before_national_day):
         complaint = Complaint.objects.select_related("process").get(number=before_national_day)
-        clocks_pause(complaint, PauseReason.WAITING_CUSTOMER, at(2026, 10, 8, 9, 0))
-        clocks_resume(complaint, PauseReason.WAITING_CUSTOMER, at(2026, 10, 9, 9, 0))
+        clocks_on_event(complaint, EventKind.WAITING_FOR_CUSTOMER, at(2026, 10, 8, 9, 0))
+        clocks_on_event(complaint, EventKind.CUSTOMER_REPLIED, at(2026, 10, 9, 9, 0))
 
         resolve = Clock.objects.get(complaint=complaint, key="resolve")
 
         # paused for one working day (8 Oct 09:00 → 9 Oct 09:00): due one working day later, Mon 12 Oct.
         assert resolve.paused_total == dt.timedelta(hours=7, minutes=30)
         assert resolve.due_at == at(2026, 10, 12, 16)
+        complaint.refresh_from_db()
+        assert complaint.next_due_at == min(clock.due_at for clock in complaint.clocks.filter(state="running"))
 
     def test_a_pending_matter_pauses_the_clock_until_it_resumes(self, as_, before_national_day):
         handler = as_("handler")
@@ -122,6 +132,27 @@ class TestPauses:
         step(as_("handler"), before_national_day, "wait-for-customer", reason="等客户回电")
 
         assert clocks(as_("handler"), before_national_day)["escalation_report"]["state"] == "running"
+
+
+def test_the_complaint_keeps_the_earliest_deadline_of_its_running_clocks(as_, intake):
+    number = bring_to_investigation(as_, intake)
+    handler = as_("handler")
+
+    def next_deadline():
+        complaint = Complaint.objects.get(number=number)
+        running = complaint.clocks.filter(state="running").values_list("due_at", "warn_at")
+        earliest = (min((due for due, _ in running), default=None), min((warn for _, warn in running), default=None))
+        return (complaint.next_due_at, complaint.next_warn_at), earliest
+
+    kept, earliest = next_deadline()
+    assert kept == earliest and kept[0] is not None
+    step(handler, number, "wait-for-customer", reason="等客户提供购买凭证")
+    kept, earliest = next_deadline()
+    assert kept == earliest
+    step(handler, number, "customer-replied", note="客户已提供凭证")
+    step(handler, number, "finding", finding="valid")
+    kept, earliest = next_deadline()
+    assert kept == earliest and kept[0] is not None
 
 
 class TestTheSweep:
@@ -192,8 +223,11 @@ class TestQueues:
         overdue = make(received_at=(timezone.now() - dt.timedelta(days=20)).isoformat())
         soon = make()
         fresh = make()
-        Clock.objects.filter(complaint__number=soon, key="resolve").update(
-            warn_at=timezone.now() - dt.timedelta(minutes=1), due_at=timezone.now() + dt.timedelta(hours=1)
+        move_clock(
+            soon,
+            "resolve",
+            warn_at=timezone.now() - dt.timedelta(minutes=1),
+            due_at=timezone.now() + dt.timedelta(hours=1),
         )
         return overdue, soon, fresh
 

@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.models import IntegrationKey
 from kesu.accounts.selectors import active_department
-from kesu.clocks.services import clocks_trigger
+from kesu.clocks.models import Clock
+from kesu.clocks.services import clocks_for_new_complaint
 from kesu.complaints.models import Complaint, Event, EventKind, Status
 from kesu.complaints.rules import require_permission
+from kesu.complaints.search import search_terms
 from kesu.complaints.services.common import record
 from kesu.complaints.services.numbering import next_complaint_number
 from kesu.complaints.services.routing import priority_by_rules, route
@@ -93,15 +95,18 @@ def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey 
     number = next_complaint_number(process)
     with transaction.atomic():
         customer = customer_find_or_create(**{**vars(intake.customer), "phone": phone})
-        complaint = Complaint.objects.create(
+        subject = intake.subject.strip() or _subject_from(intake.description)
+        recorded_at = timezone.now()
+        complaint = Complaint(
             number=number,
             process=process,
             customer=customer,
             channel=channel,
             category=category.key,
             priority=priority,
-            subject=intake.subject.strip() or _subject_from(intake.description),
+            subject=subject,
             description=intake.description,
+            search_terms=search_terms(subject, intake.description, customer.name, phone=customer.phone),
             demand=intake.demand,
             incident_at=intake.incident_at,
             incident_place=intake.incident_place,
@@ -111,15 +116,19 @@ def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey 
             created_by=actor,
             integration=integration,
         )
-        event = Event.objects.create(
+        clocks = clocks_for_new_complaint(
+            complaint, [(Trigger.RECEIVED, complaint.received_at), (Trigger.RECORDED, recorded_at)]
+        )
+        complaint.save(force_insert=True)
+        Event.objects.create(
             complaint=complaint,
             kind=EventKind.RECEIVED,
+            at=recorded_at,
             actor=actor,
             to_status=complaint.status,
             data={"channel": channel, "integration": integration.name if integration else None},
         )
-        clocks_trigger(complaint, Trigger.RECEIVED, complaint.received_at)
-        clocks_trigger(complaint, Trigger.RECORDED, event.at)
+        Clock.objects.bulk_create(clocks)
         if handler is not None:
             _assign_by_rule(complaint, handler)
     return complaint

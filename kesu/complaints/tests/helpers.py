@@ -3,6 +3,9 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from kesu.clocks.models import Clock
+from kesu.clocks.services import clocks_copy_next_deadline
+from kesu.complaints.models import Complaint
 from kesu.conftest import Api
 
 
@@ -73,3 +76,9 @@ def bring_to_investigation(as_, intake, **change) -> str:
     step(as_("agent"), number, "assign", assignee="handler")
     step(as_("handler"), number, "start-investigation")
     return number
+
+
+def move_clock(number: str, key: str, **times) -> None:
+    """Set a clock's `due_at`/`warn_at` directly (as if time had passed), and the complaint's copy."""
+    Clock.objects.filter(complaint__number=number, key=key).update(**times)
+    clocks_copy_next_deadline(Complaint.objects.get(number=number))

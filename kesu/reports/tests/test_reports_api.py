@@ -4,14 +4,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kesu.clocks.models import Clock
-from kesu.complaints.tests.helpers import bring_to_investigation, contact, follow_up, step
+from kesu.complaints.tests.helpers import bring_to_investigation, contact, follow_up, move_clock, step
 
 
 def test_the_dashboard_counts_open_overdue_and_mine(as_, intake):
     mine = bring_to_investigation(as_, intake)
     as_("agent").post("/complaints", intake)
-    Clock.objects.filter(complaint__number=mine, key="resolve").update(due_at=timezone.now() - dt.timedelta(hours=1))
+    move_clock(mine, "resolve", due_at=timezone.now() - dt.timedelta(hours=1))
 
     counts = as_("handler").get("/reports/dashboard").json()
 
