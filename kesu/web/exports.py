@@ -50,7 +50,7 @@ def _cells(complaint) -> list:
         customer["phone"],
         str(complaint.department or ""),
         str(complaint.assignee or ""),
-        _time(getattr(complaint, "next_due_at", None)),
+        _time(complaint.next_due_at),
         complaint.tier,
     ]
 
