@@ -30,10 +30,13 @@ def _choice(choices, key: str) -> dict:
 
 
 def customer_out(customer, *, masked: bool) -> dict:
-    phone = national_number(customer.phone) if customer.phone else ""
+    if masked:
+        phone = mask_phone(customer.phone)
+    else:
+        phone = national_number(customer.phone) if customer.phone else ""
     return {
         "name": mask_name(customer.name) if masked else customer.name,
-        "phone": mask_phone(customer.phone) if masked else phone,
+        "phone": phone,
         "email": mask_email(customer.email) if masked else customer.email,
         "gender": customer.gender,
         "age": customer.age,

@@ -1,6 +1,13 @@
 """Masking of personal data shown where it is not needed."""
 
+import re
+
 import phonenumbers
+
+# A stored Chinese number (E.164, as normalize_phone keeps it): +86 and its national significant number.
+_CHINESE = re.compile(r"\+86([1-9][0-9]{1,16})")
+# What phonenumbers would strip from the front of a Chinese number as a carrier or trunk prefix.
+_CHINESE_PREFIX = re.compile(phonenumbers.PhoneMetadata.metadata_for_region("CN").national_prefix_for_parsing)
 
 
 def mask_phone(phone: str) -> str:
@@ -28,6 +35,12 @@ def mask_email(email: str) -> str:
 
 
 def national_number(phone: str) -> str:
+    """+8613812345678 → 13812345678. A stored Chinese number is read off the string (parsing costs
+    about 0.1 ms, once per row of a list); anything else, or a number phonenumbers would read
+    differently (one starting with a carrier prefix such as 17951), is parsed."""
+    chinese = _CHINESE.fullmatch(phone)
+    if chinese and not _CHINESE_PREFIX.match(chinese[1]):
+        return chinese[1]
     try:
         parsed = phonenumbers.parse(phone, "CN")
     except phonenumbers.NumberParseException:
