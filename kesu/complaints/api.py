@@ -55,6 +55,7 @@ from kesu.complaints.services.intake import CustomerIn, Intake
 from kesu.complaints.services.pending import pending_ledger
 from kesu.customers.services import personal_data_access_log
 from kesu.followups.services import followup_record
+from kesu.lib.responses import presented
 from kesu.tasks.services import complaint_create_task
 
 router = Router(tags=["complaints"], auth=staff_token)
@@ -80,12 +81,13 @@ def list_complaints(request, filters: Query[ComplaintFilterIn]):
     criteria = ComplaintFilters(**filters.model_dump(exclude={"page", "page_size"}))
     start = (filters.page - 1) * filters.page_size
     rows = list(complaint_list(request.auth, criteria)[start : start + filters.page_size + 1])
-    return {
+    page = {
         "items": [complaint_summary_out(complaint) for complaint in rows[: filters.page_size]],
         "page": filters.page,
         "page_size": filters.page_size,
         "has_next": len(rows) > filters.page_size,
     }
+    return presented(request, page)
 
 
 @router.get("/{number}", response=ComplaintOut, summary="One complaint, with the customer's data (the read is logged)")
@@ -94,13 +96,13 @@ def get_complaint(request, number: str):
     reveal = request.auth.has_perm("complaints.view_customer_pii")
     if reveal:
         personal_data_access_log(customer=complaint.customer, user=request.auth, purpose=f"complaint {number}")
-    return complaint_out(complaint, reveal_customer=reveal)
+    return presented(request, complaint_out(complaint, reveal_customer=reveal))
 
 
 @router.get("/{number}/timeline", response=list[EventOut], summary="Every event of the complaint, oldest first")
 def get_timeline(request, number: str):
     complaint = complaint_for_user(number, request.auth)
-    return [event_out(event) for event in complaint_timeline(complaint)]
+    return presented(request, [event_out(event) for event in complaint_timeline(complaint)])
 
 
 def _step(request, number: str, service, **arguments):
