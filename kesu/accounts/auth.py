@@ -3,6 +3,7 @@
 from ninja.security import APIKeyHeader, HttpBearer
 
 from kesu.accounts.models import ApiToken, IntegrationKey
+from kesu.accounts.selectors import with_permissions
 
 
 class StaffToken(HttpBearer):
@@ -12,8 +13,8 @@ class StaffToken(HttpBearer):
         found = ApiToken.objects.matching(token).select_related("user").first()
         if found is None or not found.user.is_active:
             return None
-        request.user = found.user
-        return found.user
+        request.user = with_permissions(found.user)
+        return request.user
 
 
 class IntegrationApiKey(APIKeyHeader):
