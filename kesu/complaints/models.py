@@ -10,6 +10,14 @@ from kesu.processes.models import Process
 from kesu.processes.vocabulary import Channel, Priority
 
 
+class SearchTermsField(models.TextField):
+    """A `tsvector` on PostgreSQL (GIN-indexed, matched without parsing each row), text elsewhere;
+    written as text in tsvector form by `kesu.complaints.search.search_terms`."""
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else super().db_type(connection)
+
+
 class Status(models.TextChoices):
     NEW = "new", _("New")
     ASSIGNED = "assigned", _("Assigned")
@@ -88,7 +96,7 @@ class Complaint(models.Model):
         _("next deadline"), null=True, blank=True, editable=False, help_text="Kept by the clocks: their earliest due."
     )
     next_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
-    search_terms = models.TextField(blank=True, editable=False, help_text="See kesu.complaints.search.")
+    search_terms = SearchTermsField(blank=True, editable=False, help_text="See kesu.complaints.search.")
 
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)

@@ -1,19 +1,21 @@
 """Text search over complaints, fast at a million rows and the same on PostgreSQL and SQLite.
 
-Chinese has no spaces between words, so a complaint's text is cut into overlapping pairs of
-characters (配送延误 → 配送 送延 延误, plus the last character alone); other text into lowercase words.
-These search terms are kept on the complaint (`Complaint.search_terms`, written at intake) with the
-customer's name and the national digits and last four digits (尾号) of their phone.
+Chinese has no spaces between words, so a complaint's text is cut into single characters and
+overlapping pairs (配送延误 → 配 送 延 误 配送 送延 延误); other text into lowercase words and numbers
+(iPhone15 → iphone 15). Each piece keeps where it stood. These search terms are kept on the
+complaint (`Complaint.search_terms`, written at intake) with the customer's name, and the national
+digits and the last four digits (尾号) of their phone.
 
-A search term finds a complaint when each of its own pieces begins one of the complaint's terms:
-配送 finds 配送延误, 送 finds 配送, 1381 finds 13812345678, 5678 finds a phone ending in 5678. A Chinese
-term of three characters or more must also appear as written in the subject, description or
-customer's name (its pairs alone could be scattered). PostgreSQL answers through a GIN index on
-the terms read as a `tsvector` (the cast does not run a text-search parser, so no locale decides
-what a Chinese character is); SQLite, the embedded default, looks for each piece with LIKE.
+A search term finds a complaint when it is one of its pieces, or — for three Chinese characters or
+more — when its pairs stand one after the other, so 配送延误 finds 配送延误 but not 配送…送延…延误.
+On PostgreSQL the terms are a `tsvector` column with a GIN index (written as text already in
+tsvector form, `piece:position,…`, so no text-search parser or locale decides what a Chinese
+character is); SQLite, the embedded default, looks for each piece with LIKE and for the whole term
+in the subject, description and customer's name.
 """
 
 import re
+from collections import defaultdict
 
 from django.db import connection
 from django.db.models import BooleanField, Q
@@ -21,7 +23,10 @@ from django.db.models.expressions import RawSQL
 
 _TABLE = "complaints_complaint"
 _RUN = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W\d_]+|\d+")
 _CJK_START = 0x2E80  # CJK radicals onwards: ideographs, kana, hangul, full-width forms
+_LAST_POSITION = 16383  # PostgreSQL's limit; later positions are clamped
+_POSITIONS_PER_PIECE = 255
 
 
 def _is_cjk(char: str) -> bool:
@@ -29,33 +34,47 @@ def _is_cjk(char: str) -> bool:
 
 
 def _segments(text: str) -> list[tuple[str, bool]]:
-    """Runs of letters and digits, split where Chinese meets other script: [(segment, is_cjk)]."""
+    """Chinese runs and other words, in order: [(segment, is_cjk)]."""
     segments = []
     for run in _RUN.findall(text.lower()):
         start = 0
         for index in range(1, len(run) + 1):
             if index == len(run) or _is_cjk(run[index]) != _is_cjk(run[start]):
-                segments.append((run[start:index], _is_cjk(run[start])))
+                part = run[start:index]
+                if _is_cjk(part[0]):
+                    segments.append((part, True))
+                else:
+                    segments += [(word, False) for word in _WORD.findall(part)]
                 start = index
     return segments
 
 
-def _pieces(segment: str, is_cjk: bool) -> list[str]:
-    if not is_cjk:
-        return [segment]
-    return [segment[index : index + 2] for index in range(len(segment) - 1)] + [segment[-1]]
-
-
 def search_terms(*texts: str, phone: str = "") -> str:
-    """The terms a complaint is found by, space-separated (a leading space makes "begins a term"
-    a plain ` piece` substring on SQLite)."""
-    terms = dict.fromkeys(
-        piece for text in texts for segment, is_cjk in _segments(text) for piece in _pieces(segment, is_cjk)
-    )
+    """The pieces a complaint is found by, in tsvector form: ` piece:position,… piece:position …`
+    (the leading space makes "is a piece" a plain ` piece:` substring for SQLite)."""
+    positions = defaultdict(list)
+    position = 1
+    for text in texts:
+        for segment, is_cjk in _segments(text):
+            if is_cjk:
+                for index, char in enumerate(segment):
+                    positions[char].append(position + index)
+                    if index + 1 < len(segment):
+                        positions[segment[index : index + 2]].append(position + index)
+                position += len(segment) + 1
+            else:
+                positions[segment].append(position)
+                position += 2
+        position += 2
     national = phone.removeprefix("+86").lstrip("+")
     if national:
-        terms.update(dict.fromkeys([national, national[-4:]]))
-    return " " + " ".join(terms)
+        for piece in (national, national[-4:]):
+            positions[piece].append(position)
+    return "".join(f" {piece}:{_positions(at)}" for piece, at in positions.items())
+
+
+def _positions(at: list[int]) -> str:
+    return ",".join(str(min(position, _LAST_POSITION)) for position in at[:_POSITIONS_PER_PIECE])
 
 
 def text_matches(term: str) -> Q | None:
@@ -63,27 +82,26 @@ def text_matches(term: str) -> Q | None:
     segments = _segments(term)
     if not segments:
         return None
-    pieces = list(dict.fromkeys(piece for segment, is_cjk in segments for piece in _query_pieces(segment, is_cjk)))
-    query = _begins_terms(pieces)
+    if connection.vendor == "postgresql":
+        tsquery = " & ".join(_tsquery(segment, is_cjk) for segment, is_cjk in segments)
+        return Q(RawSQL(f'"{_TABLE}"."search_terms" @@ %s::tsquery', [tsquery], BooleanField()))
+    query = Q()
     for segment, is_cjk in segments:
+        for piece in _pieces(segment, is_cjk):
+            query &= Q(search_terms__contains=f" {piece}:")
         if is_cjk and len(segment) >= 3:
             written = Q(subject__icontains=segment) | Q(description__icontains=segment)
             query &= written | Q(customer__name__icontains=segment)
     return query
 
 
-def _query_pieces(segment: str, is_cjk: bool) -> list[str]:
-    """A Chinese segment is looked for by its pairs (one character alone by itself)."""
+def _pieces(segment: str, is_cjk: bool) -> list[str]:
+    """A Chinese segment is looked for by its pairs (a single character by itself)."""
     if is_cjk and len(segment) > 1:
         return [segment[index : index + 2] for index in range(len(segment) - 1)]
     return [segment]
 
 
-def _begins_terms(pieces: list[str]) -> Q:
-    if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"{piece}:*" for piece in pieces)
-        return Q(RawSQL(f'"{_TABLE}"."search_terms"::tsvector @@ %s::tsquery', [tsquery], BooleanField()))
-    query = Q()
-    for piece in pieces:
-        query &= Q(search_terms__contains=f" {piece}")
-    return query
+def _tsquery(segment: str, is_cjk: bool) -> str:
+    """Pairs must follow each other (`<->`): a phrase, checked against the positions."""
+    return "(" + " <-> ".join(_pieces(segment, is_cjk)) + ")"

@@ -4,22 +4,26 @@ import pytest
 
 from kesu.complaints.models import Complaint
 from kesu.complaints.search import search_terms
+from kesu.complaints.services.search_index import search_terms_rewrite
 
 
-def test_chinese_is_cut_into_pairs_and_other_text_into_lowercase_words():
-    assert search_terms("配送延误", "iPhone 15坏了") == " 配送 送延 延误 误 iphone 15 坏了 了"
+def test_chinese_is_cut_into_characters_and_pairs_other_text_into_words_and_numbers_where_they_stand():
+    assert search_terms("配送延误", "iPhone 15坏了") == (
+        " 配:1 配送:1 送:2 送延:2 延:3 延误:3 误:4 iphone:8 15:10 坏:12 坏了:12 了:13"
+    )
+    assert search_terms("时间", "时间") == " 时:1,6 时间:1,6 间:2,7"
 
 
 def test_the_customers_phone_is_kept_by_its_national_digits_and_last_four():
-    assert search_terms("", phone="+8613812345678") == " 13812345678 5678"
-    assert search_terms("", phone="+12025550143") == " 12025550143 0143"
+    assert search_terms("", phone="+8613812345678") == " 13812345678:3 5678:3"
+    assert search_terms("", phone="+12025550143") == " 12025550143:3 0143:3"
 
 
 def test_intake_keeps_the_terms_on_the_complaint(as_, intake):
     number = as_("agent").post("/complaints", {**intake, "description": "配送延误"}).json()["number"]
 
-    terms = Complaint.objects.get(number=number).search_terms
-    assert terms.split() == ["配送", "送延", "延误", "误", "张三", "三", "13812345678", "5678"]
+    terms = search_terms("配送延误", "配送延误", "张三", phone="+8613812345678")
+    assert Complaint.objects.filter(number=number, search_terms=terms).exists()
 
 
 @pytest.fixture
@@ -29,12 +33,12 @@ def searched(as_, intake):
     texts = [
         ("配送延误三天，iPhone 15屏幕碎了", "13812345678", "张伟"),
         ("配送员说送延了，后来又延误", "13900001111", "李娜"),
-        ("坐席态度差", "021-62345678", "王芳"),
+        ("坐席态度差", "021-62345678", "王小芳"),
     ]
     numbers = [
-        agent.post(
-            "/complaints", {**intake, "description": text, "customer": {"phone": phone, "name": name}}
-        ).json()["number"]
+        agent.post("/complaints", {**intake, "description": text, "customer": {"phone": phone, "name": name}}).json()[
+            "number"
+        ]
         for text, phone, name in texts
     ]
     supervisor = as_("supervisor")
@@ -59,12 +63,16 @@ def searched(as_, intake):
         ("屏幕碎了", [0]),
         ("iphone", [0]),
         ("IPHONE", [0]),
-        ("phone", []),  # words are found from their beginning
+        ("phone", []),  # whole words
+        ("iphone15", [0]),
         ("张伟", [0]),
+        ("张伟明", []),
+        ("伟明", []),
         ("伟", [0]),
-        ("态度 王芳", [2]),
+        ("态度 王小芳", [2]),  # a three-character name, as written
+        ("小芳", [2]),
         ("13812345678", [0]),  # a whole number: through the phone index
-        ("1381", [0]),
+        ("1381", []),
         ("5678", [0, 2]),  # 尾号: the last four digits of a mobile or a landline
         ("2345", []),
         ("，", []),
@@ -72,3 +80,12 @@ def searched(as_, intake):
 )
 def test_a_search_finds_complaints_by_the_pieces_of_their_words(searched, q, found):
     assert searched(q) == found
+
+
+def test_the_terms_are_written_again_after_an_upgrade_changes_how_text_is_cut(as_, intake):
+    number = as_("agent").post("/complaints", {**intake, "description": "配送延误"}).json()["number"]
+    Complaint.objects.filter(number=number).update(search_terms=" 旧的")
+
+    assert search_terms_rewrite(batch=1) == 1
+    terms = search_terms("配送延误", "配送延误", "张三", phone="+8613812345678")
+    assert Complaint.objects.filter(number=number, search_terms=terms).exists()

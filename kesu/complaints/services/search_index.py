@@ -1,0 +1,38 @@
+"""Writing the complaints' search terms again, after the way they are cut has changed."""
+
+from django.db import connection, transaction
+
+from kesu.complaints.models import Complaint
+from kesu.complaints.search import search_terms
+
+
+def search_terms_rewrite(*, batch: int = 2000, log=None) -> int:
+    """Recompute every complaint's search terms, a batch per transaction; returns how many."""
+    last, done = 0, 0
+    while True:
+        rows = list(
+            Complaint.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "subject", "description", "customer__name", "customer__phone")[:batch]
+        )
+        if not rows:
+            return done
+        terms = [(pk, search_terms(subject, text, name, phone=phone)) for pk, subject, text, name, phone in rows]
+        with transaction.atomic():
+            _write(terms)
+        last, done = rows[-1][0], done + len(rows)
+        if log:
+            log(f"{done} complaints")
+
+
+def _write(terms: list[tuple[int, str]]) -> None:
+    """One UPDATE … FROM (VALUES …) per batch (PostgreSQL and SQLite ≥ 3.33 both have it)."""
+    values = ", ".join(["(%s, %s)"] * len(terms))
+    table = Complaint._meta.db_table
+    new_terms = "CAST(v.terms AS tsvector)" if connection.vendor == "postgresql" else "v.terms"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v(id, terms) AS (VALUES {values}) "
+            f"UPDATE {table} SET search_terms = {new_terms} FROM v WHERE {table}.id = v.id",
+            [value for pair in terms for value in pair],
+        )
