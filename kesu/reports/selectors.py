@@ -16,7 +16,7 @@ def dashboard_counts(user) -> dict:
     """The home page's numbers: open cases by status, overdue, due soon, mine, escalated to me."""
     now = timezone.now()
     open_cases = complaints_visible_to(user).filter(status__in=OPEN)
-    by_status = dict(open_cases.values_list("status").annotate(count=Count("pk")).order_by())
+    by_status = dict(open_cases.values_list("status").annotate(count=Count("*")).order_by())
     mine = open_cases.filter(Q(assignee=user) | Q(escalated_to=user)).aggregate(
         mine=Count("pk", filter=Q(assignee=user)),
         escalated_to_me=Count("pk", filter=Q(escalated_to=user)),
