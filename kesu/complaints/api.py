@@ -47,7 +47,7 @@ from kesu.complaints.schemas import (
 from kesu.complaints.selectors import (
     ComplaintFilters,
     complaint_for_user,
-    complaint_list,
+    complaint_page,
     complaint_timeline,
     complaints_visible_to,
 )
@@ -80,7 +80,7 @@ def create_complaint(request, payload: ComplaintIn):
 def list_complaints(request, filters: Query[ComplaintFilterIn]):
     criteria = ComplaintFilters(**filters.model_dump(exclude={"page", "page_size"}))
     start = (filters.page - 1) * filters.page_size
-    rows = list(complaint_list(request.auth, criteria)[start : start + filters.page_size + 1])
+    rows = complaint_page(request.auth, criteria, start, start + filters.page_size + 1)
     page = {
         "items": [complaint_summary_out(complaint) for complaint in rows[: filters.page_size]],
         "page": filters.page,

@@ -92,6 +92,25 @@ def complaint_list(user, filters: ComplaintFilters) -> QuerySet[Complaint]:
     return complaints.order_by(*ORDERS[filters.order])
 
 
+RECENT_FIRST = dt.timedelta(days=90)
+
+
+def complaint_page(user, filters: ComplaintFilters, start: int, stop: int) -> list[Complaint]:
+    """Rows `start` to `stop` of the list.
+
+    A text search, newest first, looks among the last 90 days' complaints first: when they fill
+    the page, no older one can be on it. A common word then costs what its recent matches cost,
+    not a sort of every match since the beginning (the planner cannot tell how common a phrase is).
+    """
+    complaints = complaint_list(user, filters)
+    if filters.q and filters.order == "-received" and filters.received_from is None:
+        recent = complaints.filter(received_at__gte=timezone.now() - RECENT_FIRST)
+        rows = list(recent[start:stop])
+        if len(rows) == stop - start:
+            return rows
+    return list(complaints[start:stop])
+
+
 def _id(rows: QuerySet, value: str | None) -> Subquery | None:
     """The id a code or username names, as a subquery the database runs first: the complaint
     indexes that start with it (e.g. assignee, next deadline) then serve the order directly."""

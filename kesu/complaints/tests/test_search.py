@@ -1,6 +1,9 @@
 """Text search finds complaints by the pieces of their words, the same on PostgreSQL and SQLite."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from kesu.complaints.models import Complaint
 from kesu.complaints.search import search_terms
@@ -89,3 +92,23 @@ def test_the_terms_are_written_again_after_an_upgrade_changes_how_text_is_cut(as
     assert search_terms_rewrite(batch=1) == 1
     terms = search_terms("配送延误", "配送延误", "张三", phone="+8613812345678")
     assert Complaint.objects.filter(number=number, search_terms=terms).exists()
+
+
+def test_a_search_pages_through_recent_and_older_complaints_newest_first(as_, intake):
+    agent = as_("agent")
+    received = [timezone.now() - dt.timedelta(days=days) for days in (400, 200, 95, 30, 1)]
+    numbers = [
+        agent.post("/complaints", {**intake, "description": "配送延误", "received_at": at.isoformat()}).json()["number"]
+        for at in received
+    ]
+    supervisor = as_("supervisor")
+
+    def page(number, size):
+        answer = supervisor.get("/complaints", {"q": "配送延误", "page": number, "page_size": size}).json()
+        return [item["number"] for item in answer["items"]], answer["has_next"]
+
+    newest_first = numbers[::-1]
+    assert page(1, 1) == (newest_first[:1], True)  # the last 90 days fill it
+    assert page(1, 3) == (newest_first[:3], True)  # they do not: older ones follow
+    assert page(2, 2) == (newest_first[2:4], True)
+    assert page(1, 10) == (newest_first, False)
