@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from kesu.processes.services import process_load_template
 from kesu.web.models import SavedView
+from kesu.web.paging import CappedPaginator
 from kesu.web.tests.conftest import advance, htmx
 
 
@@ -97,6 +98,16 @@ def test_pages_of_25(page, take_in):
     assert len(numbers(first)) == 25
     assert len(numbers(second)) == 2
     assert "page=2" in first.content.decode()
+
+
+def test_past_the_cap_the_list_says_more_than_and_stops_counting(page, take_in, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "CAP", 2)
+    for index in range(3):
+        take_in(phone=f"138000000{index:02d}")
+
+    content = page("agent").get("/complaints/").content.decode()
+
+    assert "超过 2 条投诉" in content
 
 
 def test_htmx_gets_only_the_results(page, take_in):

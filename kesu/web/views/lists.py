@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from kesu.complaints.selectors import ComplaintFilters
 from kesu.web import exports, selectors
 from kesu.web.forms import ListFilterForm, SavedViewForm
 from kesu.web.models import SavedView
+from kesu.web.paging import CappedPaginator
 from kesu.web.views.common import fragment, is_htmx
 
 PAGE_SIZE = 25
@@ -53,7 +53,7 @@ def _filter_form(params: QueryDict) -> ListFilterForm:
 def _list_context(request, params: QueryDict, saved_view_form: SavedViewForm | None = None) -> dict:
     form = _filter_form(params)
     rows = selectors.complaint_rows(request.user, list_query(form))
-    page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)
     return {
