@@ -3,7 +3,9 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,17 +20,33 @@ from kesu.processes.models import Process
 from kesu.tasks.models import Task
 
 
-def complaints_visible_to(user) -> QuerySet[Complaint]:
+def complaints_visible_to(user, *, all_of_them: bool = False) -> QuerySet[Complaint]:
     """Everyone with `view_all_complaints` sees all; others see what is assigned or escalated to them,
-    their department's complaints, and those their department has a task for (协办)."""
+    their department's complaints, and those their department has a task for (协办).
+
+    `all_of_them`: the caller reads the whole visible set (counts), not a page of it; on PostgreSQL
+    the task branch is then an index condition the planner can OR with the others' indexes."""
     complaints = Complaint.objects.all()
     if user.has_perm("complaints.view_all_complaints"):
         return complaints
     mine = Q(assignee=user) | Q(escalated_to=user)
     if user.department_id:
-        tasks = Task.objects.filter(complaint=OuterRef("pk"), department_id=user.department_id)
-        mine |= Q(department_id=user.department_id) | Exists(tasks)
+        has_task = _has_task_of_indexed if all_of_them and connection.vendor == "postgresql" else _has_task_of
+        mine |= Q(department_id=user.department_id) | has_task(user.department_id)
     return complaints.filter(mine)
+
+
+def _has_task_of(department_id: int) -> Q:
+    return Q(Exists(Task.objects.filter(complaint=OuterRef("pk"), department_id=department_id)))
+
+
+def _has_task_of_indexed(department_id: int) -> Q:
+    """`id = ANY(ARRAY(…))`: unlike EXISTS, an index condition, so a department's dashboard reads its
+    own rows, not every open complaint (1 M: 1 s → 0.3 s). For a page, EXISTS on the few rows
+    another index found is cheaper."""
+    tasks = Task.objects.filter(department_id=department_id).order_by().values("complaint_id")
+    sql, params = tasks.query.sql_with_params()
+    return Q(RawSQL(f'"{Complaint._meta.db_table}"."id" = ANY(ARRAY({sql}))', params, BooleanField()))
 
 
 def complaint_for_user(number: str, user) -> Complaint:

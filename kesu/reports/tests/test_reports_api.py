@@ -57,3 +57,15 @@ def test_a_report_shows_only_what_the_reader_may_see(as_, intake):
 
     assert as_("finance").get("/reports/dashboard").json()["open_by_status"]["new"] == 0
     assert as_("finance").get("/reports/monthly", {"month": "2026-13"}).status_code == 422
+
+
+def test_a_department_counts_the_complaints_it_has_a_task_on(as_, intake):
+    number = bring_to_investigation(as_, intake)
+    as_("agent").post("/complaints", intake)
+    task = {"kind": "check_records", "title": "核查配送记录", "department": "logistics", "within": "1 working day"}
+    assert as_("handler").post(f"/complaints/{number}/tasks", task).status_code == 201
+
+    counts = as_("logistics_clerk").get("/reports/dashboard").json()
+
+    assert counts["open_by_status"]["investigating"] == 1
+    assert sum(counts["open_by_status"].values()) == 1
