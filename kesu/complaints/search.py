@@ -57,10 +57,10 @@ def search_terms(*texts: str, phone: str = "") -> str:
     for text in texts:
         for segment, is_cjk in _segments(text):
             if is_cjk:
-                for index, char in enumerate(segment):
-                    positions[char].append(position + index)
-                    if index + 1 < len(segment):
-                        positions[segment[index : index + 2]].append(position + index)
+                for index, char in enumerate(segment, position):
+                    positions[char].append(index)
+                for index, pair in enumerate(map("".join, zip(segment, segment[1:], strict=False)), position):
+                    positions[pair].append(index)
                 position += len(segment) + 1
             else:
                 positions[segment].append(position)
@@ -74,6 +74,8 @@ def search_terms(*texts: str, phone: str = "") -> str:
 
 
 def _positions(at: list[int]) -> str:
+    if len(at) == 1:
+        return str(min(at[0], _LAST_POSITION))
     return ",".join(str(min(position, _LAST_POSITION)) for position in at[:_POSITIONS_PER_PIECE])
 
 
