@@ -222,10 +222,12 @@ def scenarios(facts: dict, duration: float) -> list[tuple]:
             duration,
         ),
         ("text search 配送 延误", supervisor, get({"q": "配送 延误"}), 8, duration),
+        ("phrase search 配送员未按约定", supervisor, get({"q": "配送员未按约定"}), 8, duration),
         ("phone search", supervisor, phone_search, 8, duration),
         ("one complaint", supervisor, detail, 8, duration),
         ("its timeline", supervisor, timeline, 8, duration),
         ("dashboard counts", supervisor, lambda: ("GET", "/api/v1/reports/dashboard", None), 4, duration),
+        ("dashboard of a handler", handler, lambda: ("GET", "/api/v1/reports/dashboard", None), 4, duration),
         ("monthly report", supervisor, lambda: ("GET", f"/api/v1/reports/monthly?month={month}", None), 2, duration),
     ]
 
