@@ -87,7 +87,9 @@ class Migration(migrations.Migration):
             model_name='complaint',
             index=models.Index(condition=models.Q(('next_warn_at__isnull', False)), fields=['next_warn_at', 'next_due_at', 'status'], name='complaint_next_warn'),
         ),
+        # the index before the rows are filled: PostgreSQL refuses CREATE INDEX in a transaction
+        # that has updated rows of the table (pending trigger events)
+        migrations.RunPython(create_search_index, drop_search_index),
         migrations.RunPython(fill_deadlines, migrations.RunPython.noop),
         migrations.RunPython(fill_search_terms, migrations.RunPython.noop),
-        migrations.RunPython(create_search_index, drop_search_index),
     ]
