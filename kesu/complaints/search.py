@@ -79,14 +79,17 @@ def _positions(at: list[int]) -> str:
     return ",".join(str(min(position, _LAST_POSITION)) for position in at[:_POSITIONS_PER_PIECE])
 
 
-def text_matches(term: str) -> Q | None:
-    """The condition a search term puts on complaints, or None when it holds no letters or digits."""
+def text_matches(term: str, *, indexed: bool = True) -> Q | None:
+    """The condition a search term puts on complaints, or None when it holds no letters or digits.
+    `indexed=False`: checked row by row on rows another index yields in order, never the search index."""
     segments = _segments(term)
     if not segments:
         return None
     if connection.vendor == "postgresql":
         tsquery = " & ".join(_tsquery(segment, is_cjk) for segment, is_cjk in segments)
-        return Q(RawSQL(f'"{_TABLE}"."search_terms" @@ %s::tsquery', [tsquery], BooleanField()))
+        matches = f'"{_TABLE}"."search_terms" @@ %s::tsquery'
+        # `IS TRUE` is the same test, but not one an index can answer
+        return Q(RawSQL(matches if indexed else f"({matches}) IS TRUE", [tsquery], BooleanField()))
     query = Q()
     for segment, is_cjk in segments:
         for piece in _pieces(segment, is_cjk):

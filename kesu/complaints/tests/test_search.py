@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from kesu.complaints import selectors
 from kesu.complaints.models import Complaint
 from kesu.complaints.search import search_terms
 from kesu.complaints.services.search_index import search_terms_rewrite
@@ -94,7 +95,9 @@ def test_the_terms_are_written_again_after_an_upgrade_changes_how_text_is_cut(as
     assert Complaint.objects.filter(number=number, search_terms=terms).exists()
 
 
-def test_a_search_pages_through_recent_and_older_complaints_newest_first(as_, intake):
+@pytest.mark.parametrize("newest_first", [(2,), (2, 4), (5000,)])
+def test_a_search_pages_through_recent_and_older_complaints_newest_first(as_, intake, monkeypatch, newest_first):
+    monkeypatch.setattr(selectors, "NEWEST_FIRST", newest_first)
     agent = as_("agent")
     received = [timezone.now() - dt.timedelta(days=days) for days in (400, 200, 95, 30, 1)]
     numbers = [
@@ -107,8 +110,8 @@ def test_a_search_pages_through_recent_and_older_complaints_newest_first(as_, in
         answer = supervisor.get("/complaints", {"q": "配送延误", "page": number, "page_size": size}).json()
         return [item["number"] for item in answer["items"]], answer["has_next"]
 
-    newest_first = numbers[::-1]
-    assert page(1, 1) == (newest_first[:1], True)  # the last 90 days fill it
-    assert page(1, 3) == (newest_first[:3], True)  # they do not: older ones follow
-    assert page(2, 2) == (newest_first[2:4], True)
-    assert page(1, 10) == (newest_first, False)
+    newest = numbers[::-1]
+    assert page(1, 1) == (newest[:1], True)  # the newest complaints hold it
+    assert page(1, 3) == (newest[:3], True)  # they do not: the search index finds older ones
+    assert page(2, 2) == (newest[2:4], True)
+    assert page(1, 10) == (newest, False)
