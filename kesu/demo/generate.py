@@ -22,6 +22,7 @@ from kesu.accounts.roles import Role
 from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.models import Complaint, Event, EventKind, NumberSequence, Status
 from kesu.complaints.search import search_terms
+from kesu.complaints.services.search_index import search_index_built_after
 from kesu.customers.models import Customer
 from kesu.demo import phrases
 from kesu.followups.models import FollowUp, FollowUpStatus, Satisfaction
@@ -71,13 +72,14 @@ def demo_fill(*, complaints: int, seed: int = 2026, days: int = 730, log=print) 
     numbers = _Numbering()
     done = 0
     span = dt.timedelta(days=days) / complaints
-    while done < complaints:
-        size = min(BATCH, complaints - done)
-        with transaction.atomic():
-            _batch(world, size, start + span * done, span * size, numbers)
-        done += size
-        if done % 50000 == 0 or done == complaints:
-            log(f"{done} complaints")
+    with search_index_built_after():
+        while done < complaints:
+            size = min(BATCH, complaints - done)
+            with transaction.atomic():
+                _batch(world, size, start + span * done, span * size, numbers)
+            done += size
+            if done % 50000 == 0 or done == complaints:
+                log(f"{done} complaints")
     numbers.save()
     _analyze()
     return done

@@ -1,9 +1,31 @@
-"""Writing the complaints' search terms again, after the way they are cut has changed."""
+"""The complaints' search index: written again after the way text is cut has changed, or built
+once after a bulk load."""
+
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 
 from kesu.complaints.models import Complaint
 from kesu.complaints.search import search_terms
+
+SEARCH_INDEX = "complaint_search"  # made by migration complaints 0007
+
+
+@contextmanager
+def search_index_built_after():
+    """For a bulk load on PostgreSQL: drop the GIN index on the search terms and build it once at
+    the end, which at a million rows is minutes faster than keeping it up row by row."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    table = Complaint._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX IF EXISTS {SEARCH_INDEX}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} ON {table} USING gin (search_terms)")
 
 
 def search_terms_rewrite(*, batch: int = 2000, log=None) -> int:
