@@ -21,7 +21,8 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
-_TABLE = "complaints_complaint"
+from kesu.complaints.models import Complaint
+
 _RUN = re.compile(r"[^\W_]+")
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 _CJK_START = 0x2E80  # CJK radicals onwards: ideographs, kana, hangul, full-width forms
@@ -87,7 +88,7 @@ def text_matches(term: str, *, indexed: bool = True) -> Q | None:
         return None
     if connection.vendor == "postgresql":
         tsquery = " & ".join(_tsquery(segment, is_cjk) for segment, is_cjk in segments)
-        matches = f'"{_TABLE}"."search_terms" @@ %s::tsquery'
+        matches = f'"{Complaint._meta.db_table}"."search_terms" @@ %s::tsquery'
         # `IS TRUE` is the same test, but not one an index can answer
         return Q(RawSQL(matches if indexed else f"({matches}) IS TRUE", [tsquery], BooleanField()))
     query = Q()

@@ -122,7 +122,8 @@ def complaint_page(user, filters: ComplaintFilters, start: int, stop: int) -> li
     database every match since the beginning to sort (it cannot tell how common a phrase is).
     Otherwise the index finds the few.
     """
-    if filters.q and filters.order == "-received" and filters.received_from is None:
+    searches_text = any(not _full_phone(term) for term in (filters.q or "").split())
+    if searches_text and filters.order == "-received" and filters.received_from is None:
         for newest in NEWEST_FIRST:
             since = _received_at_of(newest)
             if since is None:

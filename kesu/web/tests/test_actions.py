@@ -116,27 +116,7 @@ def test_a_plan_nobody_must_approve_is_carried_out_at_once(staff, assigned):
     assert not {"approve_plan", "customer_response"} & keys(staff["supervisor"], complaint)
 
 
-def test_a_resolved_complaint_is_closed_or_reopened_by_follow_up(staff, take_in):
-    complaint = take_in(category="service_quality")
-    complaint = advance(
-        complaint,
-        staff["agent"],
-        ("assign", {"assignee": staff["handler"]}),
-    )
-    complaint = advance(
-        complaint, staff["handler"], ("start_investigation", {}), ("record_finding", {"finding": "invalid"})
-    )
-    services.complaint_log_contact(
-        complaint=complaint,
-        actor=staff["handler"],
-        channel="phone",
-        direction="outbound",
-        purpose="explanation",
-        summary="已向客户解释",
-        at=timezone.now(),
-    )
-    resolved = advance(complaint, staff["handler"], ("resolve", {"resolution": "已解释"}))
-
+def test_a_resolved_complaint_is_closed_or_reopened_by_follow_up(staff, resolved):
     assert {"follow_up", "reopen"} <= keys(staff["follow_up"], resolved)
     assert "close" not in keys(staff["follow_up"], resolved)  # the callback comes first
     assert keys(staff["handler"], resolved) == {"contact", "accountability"}  # accountability: in any status
