@@ -1,9 +1,11 @@
 """Complaints as the API shows them. Customer data is masked unless the reader needs it."""
 
 import datetime as dt
+from functools import cache
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from kesu.accountability.models import Accountability
 from kesu.clocks.models import Clock, ClockState
@@ -26,7 +28,13 @@ def _department(department) -> dict | None:
 
 
 def _choice(choices, key: str) -> dict:
-    return {"key": key, "label": str(choices(key).label)}
+    return {"key": key, "label": _label(choices, key, get_language())}
+
+
+@cache
+def _label(choices, key: str, language: str | None) -> str:
+    """A choice's label in a language, translated once per worker (a list shows 60 of them)."""
+    return str(choices(key).label)
 
 
 def customer_out(customer, *, masked: bool) -> dict:

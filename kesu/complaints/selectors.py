@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -16,7 +16,6 @@ from kesu.complaints.models import ApprovalStatus, Complaint, Event, PlanApprova
 from kesu.complaints.search import text_matches
 from kesu.customers.services import normalize_phone
 from kesu.lib.errors import FieldError
-from kesu.processes.models import Process
 from kesu.tasks.models import Task
 
 
@@ -83,9 +82,9 @@ class ComplaintFilters:
 
 
 def complaint_list(user, filters: ComplaintFilters, *, search_index: bool = True) -> QuerySet[Complaint]:
-    complaints = complaints_visible_to(user).select_related("customer", "assignee", "department")
-    # prefetch, not select: rows of one process share one instance, so its document is parsed once
-    complaints = complaints.prefetch_related(Prefetch("process", Process.objects.defer("document")))
+    # a process's document is parsed once per worker (Process.spec), so rows need not carry it
+    complaints = complaints_visible_to(user).select_related("process", "customer", "assignee", "department")
+    complaints = complaints.defer("process__document")
     exact = {
         "category": filters.category,
         "priority": filters.priority,
@@ -112,6 +111,16 @@ def complaint_list(user, filters: ComplaintFilters, *, search_index: bool = True
 
 NEWEST_FIRST = (5_000, 20_000)
 
+# what a row of the list shows (`complaint_summary_out`); the rest of each row stays in the database
+SUMMARY_COLUMNS = (
+    *("number", "status", "category", "priority", "channel", "subject", "received_at", "next_due_at", "tier"),
+    *("version", "process__name", "process__version", "process__loaded_at"),
+    *("customer__name", "customer__phone", "customer__email", "customer__gender", "customer__age"),
+    *("customer__region", "customer__member_number", "customer__customer_class"),
+    *("assignee__username", "assignee__display_name", "assignee__first_name", "assignee__last_name"),
+    *("department__code", "department__name"),
+)
+
 
 def complaint_page(user, filters: ComplaintFilters, start: int, stop: int) -> list[Complaint]:
     """Rows `start` to `stop` of the list.
@@ -129,10 +138,10 @@ def complaint_page(user, filters: ComplaintFilters, start: int, stop: int) -> li
             if since is None:
                 break
             in_order = complaint_list(user, filters, search_index=False).filter(received_at__gte=since)
-            rows = list(in_order[start:stop])
+            rows = list(in_order.only(*SUMMARY_COLUMNS)[start:stop])
             if len(rows) == stop - start:
                 return rows
-    return list(complaint_list(user, filters)[start:stop])
+    return list(complaint_list(user, filters).only(*SUMMARY_COLUMNS)[start:stop])
 
 
 def _received_at_of(newest: int) -> dt.datetime | None:

@@ -117,6 +117,6 @@ def test_the_list_and_reads_cost_few_queries(as_, varied):
             assert api_client.get(path).status_code == 200
         counts[name] = len(queries)
 
-    # the token with its user, their permissions; the page, its processes; for one complaint: the complaint,
+    # the token with its user, their permissions; the page; for one complaint: the complaint,
     # the read logged, its plan and the plan's steps, staff involved, clocks, tasks, follow-ups, accountability
-    assert counts == {"list": 4, "list, not seeing all": 4, "complaint": 11, "timeline": 4, "dashboard": 6}
+    assert counts == {"list": 3, "list, not seeing all": 3, "complaint": 11, "timeline": 4, "dashboard": 6}
