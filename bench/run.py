@@ -1,9 +1,9 @@
 """`make bench`: Kesu measured the way production runs it.
 
-PostgreSQL from DATABASE_URL, gunicorn with 2 workers and DEBUG off, driven over HTTP on 127.0.0.1
-by a load generator of threads with keep-alive connections; every scenario is bounded in time and
-in requests. Prints one table and writes bench/results/<date>-<N>.json. The figures are for
-reading (bench/README.md), not for tests to assert.
+PostgreSQL from DATABASE_URL, gunicorn as `kesu run` starts it (2 threaded workers, kesu.web_server)
+and DEBUG off, driven over HTTP on 127.0.0.1 by a load generator of threads with keep-alive
+connections; every scenario is bounded in time and in requests. Prints one table and writes
+bench/results/<date>-<N>.json. The figures are for reading (bench/README.md), not for tests to assert.
 
     python bench/run.py --complaints 10000
 """
@@ -244,8 +244,9 @@ def main() -> None:
         "KESU_DATA_DIR": str(ROOT / "bench" / "var"),
     }
     facts = prepare(env, args.complaints)
+    gunicorn = [sys.executable, "-m", "gunicorn", "-c", "python:kesu.web_server"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "kesu.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        [*gunicorn, "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
         env=env,
         cwd=ROOT,
     )

@@ -18,7 +18,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         kesu = [sys.executable, "-m", "kesu.cli"]
-        web = [sys.executable, "-m", "gunicorn", "kesu.wsgi", "--bind", bind, "--workers", str(workers)]
+        web = [sys.executable, "-m", "gunicorn", "-c", "python:kesu.web_server"]
+        web += ["--bind", bind, "--workers", str(workers)]
         processes = [subprocess.Popen(kesu + ["worker"]), subprocess.Popen(web)]
         self.stdout.write(f"Kesu on http://{bind}/  (API docs /api/v1/docs, admin /admin/)")
 

@@ -1,0 +1,57 @@
+"""`kesu run` as `make run` starts it: the threaded web server on SQLite, answering several callers at once."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.error import URLError
+from urllib.request import urlopen
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _status(url: str) -> int:
+    with urlopen(url, timeout=10) as response:
+        return response.status
+
+
+@pytest.fixture
+def running_kesu(tmp_path):
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(KESU_DATA_DIR=str(tmp_path), DEBUG="0")
+    kesu = subprocess.Popen(
+        [sys.executable, "-m", "kesu.cli", "run", "--bind", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                _status(f"{base}/api/v1/openapi.json")
+                break
+            except (URLError, ConnectionError):
+                assert kesu.poll() is None, "kesu run stopped"
+                time.sleep(0.2)
+        yield base
+    finally:
+        kesu.terminate()
+        kesu.wait(timeout=30)
+
+
+def test_kesu_run_serves_the_api_and_the_pages_to_several_callers_at_once(running_kesu):
+    with ThreadPoolExecutor(8) as callers:
+        statuses = list(callers.map(_status, [f"{running_kesu}/api/v1/openapi.json"] * 16))
+
+    assert statuses == [200] * 16
+    assert _status(f"{running_kesu}/sign-in/") == 200
