@@ -16,17 +16,37 @@ def dashboard_counts(user) -> dict:
     """The home page's numbers: open cases by status, overdue, due soon, mine, escalated to me."""
     now = timezone.now()
     open_cases = complaints_visible_to(user, all_of_them=True).filter(status__in=OPEN)
+    if user.has_perm("complaints.view_all_complaints"):
+        by_status, counts = _counts_from_indexes(open_cases, user, now)
+    else:
+        by_status, counts = _counts_in_one_pass(open_cases, user, now)
+    return {"open_by_status": {status: by_status.get(status, 0) for status in OPEN}, **counts}
+
+
+def _counts_from_indexes(open_cases, user, now) -> tuple[dict, dict]:
+    """Every open complaint: each count reads its own index (status, deadlines, assignee), where a
+    single pass would read a third of the table."""
     by_status = dict(open_cases.values_list("status").annotate(count=Count("*")).order_by())
     mine = open_cases.filter(Q(assignee=user) | Q(escalated_to=user)).aggregate(
         mine=Count("pk", filter=Q(assignee=user)),
         escalated_to_me=Count("pk", filter=Q(escalated_to=user)),
     )
-    return {
-        "open_by_status": {status: by_status.get(status, 0) for status in OPEN},
-        "overdue": open_cases.filter(overdue(now)).count(),
-        "due_soon": open_cases.filter(due_soon(now)).count(),
-        **mine,
+    overdue_count = open_cases.filter(overdue(now)).count()
+    return by_status, {"overdue": overdue_count, "due_soon": open_cases.filter(due_soon(now)).count(), **mine}
+
+
+def _counts_in_one_pass(open_cases, user, now) -> tuple[dict, dict]:
+    """A department's complaints lie scattered over the table: reading them once for all the counts
+    beats reading them once per count (1 M: 4 × 100 ms became 100 ms)."""
+    counted = {
+        "overdue": Count("pk", filter=overdue(now)),
+        "due_soon": Count("pk", filter=due_soon(now)),
+        "mine": Count("pk", filter=Q(assignee=user)),
+        "escalated_to_me": Count("pk", filter=Q(escalated_to=user)),
     }
+    rows = list(open_cases.values("status").annotate(count=Count("*"), **counted).order_by())
+    by_status = {row["status"]: row["count"] for row in rows}
+    return by_status, {name: sum(row[name] for row in rows) for name in counted}
 
 
 def _month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -69,3 +69,38 @@ def test_a_department_counts_the_complaints_it_has_a_task_on(as_, intake):
 
     assert counts["open_by_status"]["investigating"] == 1
     assert sum(counts["open_by_status"].values()) == 1
+
+
+def test_a_handler_and_a_supervisor_count_the_same_complaints_alike(as_, intake):
+    mine = bring_to_investigation(as_, intake)
+    soon = bring_to_investigation(as_, intake)
+    as_("agent").post("/complaints", intake)
+    move_clock(mine, "resolve", due_at=timezone.now() - dt.timedelta(hours=1))
+    move_clock(soon, "resolve", warn_at=timezone.now() - dt.timedelta(minutes=1))
+
+    handler = as_("handler").get("/reports/dashboard").json()
+    supervisor = as_("supervisor").get("/reports/dashboard").json()
+
+    assert (
+        handler["open_by_status"]
+        == supervisor["open_by_status"]
+        == {
+            **{status: 0 for status in handler["open_by_status"]},
+            "new": 1,
+            "investigating": 2,
+        }
+    )
+    assert (handler["overdue"], handler["due_soon"], handler["mine"]) == (1, 1, 2)
+    assert (supervisor["overdue"], supervisor["due_soon"], supervisor["mine"]) == (1, 1, 0)
+
+
+def test_a_handlers_dashboard_is_one_count(as_, intake):
+    bring_to_investigation(as_, intake)
+    handler = as_("handler")
+    handler.get("/reports/dashboard")
+
+    with CaptureQueriesContext(connection) as queries:
+        handler.get("/reports/dashboard")
+
+    # the token with its user, their permissions, the counts
+    assert len(queries) == 3
