@@ -197,6 +197,7 @@ def scenarios(facts: dict, duration: float) -> list[tuple]:
 
     month = dt.date.today().strftime("%Y-%m")
     open_statuses = ["assigned", "investigating", "resolving", "awaiting_approval"]
+    open_only = {"status": ["new", *open_statuses, "pending"]}  # the queues of the web pages
     return [
         ("intake (POST)", agent, intake, 16, 20),
         (
@@ -207,13 +208,19 @@ def scenarios(facts: dict, duration: float) -> list[tuple]:
             duration,
         ),
         (
-            "department queue",
+            "department queue by due time",
             handler,
-            get({"department": facts["department"], "status": ["new", "assigned"]}),
+            get({**open_only, "department": facts["department"], "order": "due"}),
             8,
             duration,
         ),
-        ("overdue list", supervisor, get({"overdue": "true"}), 8, duration),
+        (
+            "overdue list, most overdue first",
+            supervisor,
+            get({**open_only, "overdue": "true", "order": "due"}),
+            8,
+            duration,
+        ),
         (
             "filtered list",
             supervisor,
@@ -289,10 +296,10 @@ def _wait_for_server() -> None:
 
 def _print(report: dict) -> None:
     print(f"\nKesu bench — {report['complaints']} complaints, {report['machine']}, {report['date']}")
-    print(f"{'scenario':28} {'clients':>7} {'req':>7} {'err':>5} {'req/s':>8} {'p50':>7} {'p95':>7} {'p99':>7}")
+    print(f"{'scenario':34} {'clients':>7} {'req':>7} {'err':>5} {'req/s':>8} {'p50':>7} {'p95':>7} {'p99':>7}")
     for row in report["results"]:
         print(
-            f"{row['scenario']:28} {row['clients']:>7} {row['requests']:>7} {row['errors']:>5} {row['rps']:>8} "
+            f"{row['scenario']:34} {row['clients']:>7} {row['requests']:>7} {row['errors']:>5} {row['rps']:>8} "
             f"{row['p50_ms']:>7} {row['p95_ms']:>7} {row['p99_ms']:>7}"
         )
     print(f"sweep: {report['sweep']}")

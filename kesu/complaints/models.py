@@ -134,6 +134,7 @@ class Complaint(models.Model):
             models.Index(fields=["category", "-received_at"], name="complaint_category"),
             models.Index(fields=["escalated_to", "status"], name="complaint_escalated_to"),
             models.Index(fields=["assignee", "next_due_at", "id"], name="complaint_assignee_due"),
+            models.Index(fields=["department", "next_due_at", "id"], name="complaint_department_due"),
             models.Index(
                 fields=["next_due_at", "status"], name="complaint_next_due", condition=Q(next_due_at__isnull=False)
             ),
