@@ -1,6 +1,7 @@
 """Reads of complaints, always scoped to what the reader may see."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -123,7 +124,16 @@ SUMMARY_COLUMNS = (
 
 
 def complaint_page(user, filters: ComplaintFilters, start: int, stop: int) -> list[Complaint]:
-    """Rows `start` to `stop` of the list.
+    """Rows `start` to `stop` of the list, with the columns a row shows."""
+
+    def rows(search_index: bool) -> QuerySet[Complaint]:
+        return complaint_list(user, filters, search_index=search_index).only(*SUMMARY_COLUMNS)
+
+    return newest_first_page(rows, filters, start, stop)
+
+
+def newest_first_page(rows: Callable[[bool], QuerySet], filters: ComplaintFilters, start: int, stop: int) -> list:
+    """Rows `start` to `stop` of `rows(search_index)`, a list of complaints under `filters`.
 
     A text search, newest first, first reads the newest 5 000 complaints in order, then the newest
     20 000, checking each row (tens of ms at most): when they hold the page, no older one can be on
@@ -137,11 +147,10 @@ def complaint_page(user, filters: ComplaintFilters, start: int, stop: int) -> li
             since = _received_at_of(newest)
             if since is None:
                 break
-            in_order = complaint_list(user, filters, search_index=False).filter(received_at__gte=since)
-            rows = list(in_order.only(*SUMMARY_COLUMNS)[start:stop])
-            if len(rows) == stop - start:
-                return rows
-    return list(complaint_list(user, filters).only(*SUMMARY_COLUMNS)[start:stop])
+            page = list(rows(False).filter(received_at__gte=since)[start:stop])
+            if len(page) == stop - start:
+                return page
+    return list(rows(True)[start:stop])
 
 
 def _received_at_of(newest: int) -> dt.datetime | None:

@@ -8,7 +8,7 @@ from kesu.accounts.models import Department
 from kesu.cases.models import CaseArticle
 from kesu.cases.selectors import articles_visible_to, case_suggestions
 from kesu.complaints.models import Complaint, Event, EventKind, Plan
-from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaints_visible_to
+from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaints_visible_to, newest_first_page
 from kesu.complaints.services.common import OPEN_STATUSES
 from kesu.complaints.services.routing import priority_by_rules
 from kesu.customers.models import Customer
@@ -73,9 +73,9 @@ class ListQuery:
     order: str = "-received"
 
 
-def complaint_rows(user, query: ListQuery) -> QuerySet[Complaint]:
+def complaint_rows(user, query: ListQuery, *, search_index: bool = True) -> QuerySet[Complaint]:
     """The list page: the API's filters, plus the store (a process field) and more ways to sort."""
-    complaints = complaint_list(user, query.filters)
+    complaints = complaint_list(user, query.filters, search_index=search_index)
     if query.store:
         complaints = complaints.filter(fields__store=query.store)
     if query.order == "priority":
@@ -83,6 +83,16 @@ def complaint_rows(user, query: ListQuery) -> QuerySet[Complaint]:
     elif query.order == "number":
         complaints = complaints.order_by("number")
     return complaints
+
+
+def complaint_rows_page(user, query: ListQuery, start: int, stop: int) -> list[Complaint]:
+    """Rows `start` to `stop` of the list page; newest first, a text search reads the newest
+    complaints before the search index (`newest_first_page`)."""
+    if query.order != query.filters.order:  # sorted by priority or number
+        return list(complaint_rows(user, query)[start:stop])
+    return newest_first_page(
+        lambda search_index: complaint_rows(user, query, search_index=search_index), query.filters, start, stop
+    )
 
 
 def current_categories() -> list[tuple[str, str]]:

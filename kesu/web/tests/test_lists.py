@@ -4,13 +4,16 @@ import csv
 import datetime as dt
 import io
 
+import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from kesu.complaints import selectors as complaint_selectors
 from kesu.processes.services import process_load_template
 from kesu.web.models import SavedView
 from kesu.web.paging import CappedPaginator
 from kesu.web.tests.conftest import advance, htmx
+from kesu.web.views import lists
 
 
 def numbers(response) -> list[str]:
@@ -49,6 +52,22 @@ def test_text_search_finds_by_words_number_and_phone(page, take_in):
     assert listed(client, q="充电宝") == [battery.number]
     assert listed(client, q=other.number) == [other.number]
     assert listed(client, q="13900000002") == [other.number]
+
+
+@pytest.mark.parametrize("newest_first", [(2,), (2, 4), (5000,)])
+def test_a_search_pages_through_recent_and_older_complaints_newest_first(page, take_in, monkeypatch, newest_first):
+    monkeypatch.setattr(complaint_selectors, "NEWEST_FIRST", newest_first)
+    monkeypatch.setattr(lists, "PAGE_SIZE", 2)
+    received = {days: timezone.now() - dt.timedelta(days=days) for days in (400, 200, 95, 30, 1)}
+    found = [take_in(description="配送延误", phone=f"138{days:08d}", received_at=at) for days, at in received.items()]
+    take_in(description="快递员态度差", phone="13900000002")
+    client = page("supervisor")
+    newest = [complaint.number for complaint in found[::-1]]
+
+    assert listed(client, q="配送延误") == newest[:2]
+    assert listed(client, q="配送延误", page=2) == newest[2:4]
+    assert listed(client, q="配送延误", page=3) == newest[4:]
+    assert listed(client, q="配送延误", order="number", page=3) == sorted(newest)[4:]
 
 
 def test_received_dates_and_overdue(page, take_in, travel):

@@ -52,8 +52,11 @@ def _filter_form(params: QueryDict) -> ListFilterForm:
 
 def _list_context(request, params: QueryDict, saved_view_form: SavedViewForm | None = None) -> dict:
     form = _filter_form(params)
-    rows = selectors.complaint_rows(request.user, list_query(form))
-    page = CappedPaginator(rows, PAGE_SIZE).get_page(params.get("page"))
+    wanted = list_query(form)
+    rows = selectors.complaint_rows(request.user, wanted)
+    page = CappedPaginator(
+        rows, PAGE_SIZE, fetch=lambda start, stop: selectors.complaint_rows_page(request.user, wanted, start, stop)
+    ).get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)
     return {
