@@ -41,7 +41,12 @@ class User(AbstractUser):
         verbose_name_plural = _("staff")
 
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return staff_name(self.username, self.display_name, self.first_name, self.last_name)
+
+
+def staff_name(username: str, display_name: str = "", first_name: str = "", last_name: str = "") -> str:
+    """How a member of staff is named on screen: display name, else full name, else username."""
+    return display_name or f"{first_name} {last_name}".strip() or username
 
 
 class Seat(models.Model):

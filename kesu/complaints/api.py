@@ -82,7 +82,7 @@ def list_complaints(request, filters: Query[ComplaintFilterIn]):
     start = (filters.page - 1) * filters.page_size
     rows = complaint_page(request.auth, criteria, start, start + filters.page_size + 1)
     page = {
-        "items": [complaint_summary_out(complaint) for complaint in rows[: filters.page_size]],
+        "items": [complaint_summary_out(row) for row in rows[: filters.page_size]],
         "page": filters.page,
         "page_size": filters.page_size,
         "has_next": len(rows) > filters.page_size,

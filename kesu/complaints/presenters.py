@@ -2,18 +2,21 @@
 
 import datetime as dt
 from functools import cache
+from types import SimpleNamespace
 
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from kesu.accountability.models import Accountability
+from kesu.accounts.models import staff_name
 from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.models import Complaint, Event, EventKind, Plan, PlanApproval, PlanStatus, Status
-from kesu.complaints.selectors import complaint_clocks
+from kesu.complaints.selectors import SUMMARY_COLUMNS, complaint_clocks
 from kesu.customers.masking import mask_email, mask_name, mask_phone, national_number
 from kesu.followups.models import FollowUp
 from kesu.processes.document import ProcessDocument
+from kesu.processes.models import Process
 from kesu.processes.vocabulary import Channel, Priority
 from kesu.tasks.models import Task, TaskKind, TaskStatus
 from kesu.tasks.selectors import complaint_tasks
@@ -55,29 +58,58 @@ def customer_out(customer, *, masked: bool) -> dict:
     }
 
 
-def complaint_summary_out(complaint: Complaint) -> dict:
-    category = complaint.process.spec.category(complaint.category)
+CUSTOMER_COLUMNS = [column for column in SUMMARY_COLUMNS if column.startswith("customer__")]
+
+
+def complaint_summary_out(row: dict) -> dict:
+    """A row of the list: `SUMMARY_COLUMNS`, as `complaint_page` reads them or `summary_row` takes
+    them from a complaint."""
+    category = Process.spec_of(row["process_id"], row["process__loaded_at"]).category(row["category"])
+    customer = SimpleNamespace(**{column.removeprefix("customer__"): row[column] for column in CUSTOMER_COLUMNS})
     return {
-        "number": complaint.number,
-        "status": _choice(Status, complaint.status),
-        "category": {"key": complaint.category, "label": str(category.label) if category else complaint.category},
-        "priority": _choice(Priority, complaint.priority),
-        "channel": _choice(Channel, complaint.channel),
-        "subject": complaint.subject,
-        "customer": customer_out(complaint.customer, masked=True),
-        "assignee": _person(complaint.assignee),
-        "department": _department(complaint.department),
-        "received_at": complaint.received_at,
-        "next_due_at": getattr(complaint, "next_due_at", None),
-        "tier": complaint.tier,
-        "version": complaint.version,
+        "number": row["number"],
+        "status": _choice(Status, row["status"]),
+        "category": {"key": row["category"], "label": str(category.label) if category else row["category"]},
+        "priority": _choice(Priority, row["priority"]),
+        "channel": _choice(Channel, row["channel"]),
+        "subject": row["subject"],
+        "customer": customer_out(customer, masked=True),
+        "assignee": _person_in(row, "assignee"),
+        "department": {"code": row["department__code"], "name": row["department__name"]}
+        if row["department__code"]
+        else None,
+        "received_at": row["received_at"],
+        "next_due_at": row["next_due_at"],
+        "tier": row["tier"],
+        "version": row["version"],
     }
+
+
+def _person_in(row: dict, prefix: str) -> dict | None:
+    username = row[f"{prefix}__username"]
+    if username is None:
+        return None
+    names = (row[f"{prefix}__display_name"], row[f"{prefix}__first_name"], row[f"{prefix}__last_name"])
+    return {"username": username, "name": staff_name(username, *names)}
+
+
+def summary_row(complaint: Complaint) -> dict:
+    """The list's row of a complaint already loaded (intake, one complaint)."""
+    return {column: _follow(complaint, column) for column in SUMMARY_COLUMNS}
+
+
+def _follow(value, path: str):
+    for name in path.split("__"):
+        if value is None:
+            return None
+        value = getattr(value, name)
+    return value
 
 
 def intake_out(complaint: Complaint) -> dict:
     """The new complaint as intake answers, from what intake already holds (one query: its clocks)."""
     return {
-        **complaint_summary_out(complaint),
+        **complaint_summary_out(summary_row(complaint)),
         "process": {"name": complaint.process.name, "version": complaint.process.version},
         "description": complaint.description,
         "demand": complaint.demand,
@@ -177,7 +209,7 @@ def complaint_out(complaint: Complaint, *, reveal_customer: bool = False) -> dic
         .first()
     )
     return {
-        **complaint_summary_out(complaint),
+        **complaint_summary_out(summary_row(complaint)),
         "customer": customer_out(complaint.customer, masked=not reveal_customer),
         "process": {"name": complaint.process.name, "version": complaint.process.version},
         "description": complaint.description,

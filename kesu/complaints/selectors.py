@@ -112,10 +112,10 @@ def complaint_list(user, filters: ComplaintFilters, *, search_index: bool = True
 
 NEWEST_FIRST = (5_000, 20_000)
 
-# what a row of the list shows (`complaint_summary_out`); the rest of each row stays in the database
+# a row of the list, as `complaint_summary_out` shows it
 SUMMARY_COLUMNS = (
     *("number", "status", "category", "priority", "channel", "subject", "received_at", "next_due_at", "tier"),
-    *("version", "process__name", "process__version", "process__loaded_at"),
+    *("version", "process_id", "process__loaded_at"),
     *("customer__name", "customer__phone", "customer__email", "customer__gender", "customer__age"),
     *("customer__region", "customer__member_number", "customer__customer_class"),
     *("assignee__username", "assignee__display_name", "assignee__first_name", "assignee__last_name"),
@@ -123,11 +123,12 @@ SUMMARY_COLUMNS = (
 )
 
 
-def complaint_page(user, filters: ComplaintFilters, start: int, stop: int) -> list[Complaint]:
-    """Rows `start` to `stop` of the list, with the columns a row shows."""
+def complaint_page(user, filters: ComplaintFilters, start: int, stop: int) -> list[dict]:
+    """Rows `start` to `stop` of the list: plain rows of `SUMMARY_COLUMNS`, not model instances
+    (building those was a fifth of a list call's CPU)."""
 
-    def rows(search_index: bool) -> QuerySet[Complaint]:
-        return complaint_list(user, filters, search_index=search_index).only(*SUMMARY_COLUMNS)
+    def rows(search_index: bool) -> QuerySet:
+        return complaint_list(user, filters, search_index=search_index).values(*SUMMARY_COLUMNS)
 
     return newest_first_page(rows, filters, start, stop)
 

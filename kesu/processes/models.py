@@ -48,6 +48,14 @@ class Process(models.Model):
             _PARSED[key] = ProcessDocument.model_validate(self.document)
         return _PARSED[key]
 
+    @classmethod
+    def spec_of(cls, pk: int, loaded_at) -> ProcessDocument:
+        """The parsed document of a version a row names (by id and load time), without its instance."""
+        key = (pk, loaded_at)
+        if key not in _PARSED:
+            _PARSED[key] = ProcessDocument.model_validate(cls.objects.values_list("document", flat=True).get(pk=pk))
+        return _PARSED[key]
+
     @cached_property
     def calendar(self) -> BusinessCalendar:
         """The process's working calendar with the company's overrides (read once per instance)."""
