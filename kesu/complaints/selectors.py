@@ -50,18 +50,17 @@ def _has_task_of_indexed(department_id: int) -> Q:
 
 
 def complaint_for_user(number: str, user) -> Complaint:
-    """The complaint with this number if `user` may see it, else 404 (never a hint that it exists)."""
-    complaint = (
-        complaints_visible_to(user)
-        .select_related(
-            "process", "customer", "assignee", "department", "responsible_department", "created_by", "escalated_to"
-        )
-        .filter(number=number)
-        .first()
+    """The complaint with this number if `user` may see it, else 404 (never a hint that it exists).
+
+    `get`, not `first`: the number is unique, and ordering a row of 100 columns costs Django more
+    (it hashes every column) than the rest of the query."""
+    complaints = complaints_visible_to(user).select_related(
+        "process", "customer", "assignee", "department", "responsible_department", "created_by", "escalated_to"
     )
-    if complaint is None:
-        raise Http404
-    return complaint
+    try:
+        return complaints.get(number=number)
+    except Complaint.DoesNotExist:
+        raise Http404 from None
 
 
 @dataclass(frozen=True)
