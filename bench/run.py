@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from kesu.demo import phrases
+
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8765
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/kesu_bench"
@@ -172,14 +174,17 @@ def scenarios(facts: dict, duration: float) -> list[tuple]:
     agent, supervisor, handler = tokens["demo_agent"], tokens["demo_supervisor"], tokens["demo_handler_0"]
     api = "/api/v1/complaints"
 
+    subjects = [subject for group in phrases.SUBJECTS.values() for subject in group]
+
     def intake():
+        """Varied like the demo's complaints, so that the newest rows stay like real ones for the searches."""
         phone = f"13{random.randint(0, 999_999_999):09d}"
         body = {
             "process": "call_center",
             "channel": "phone",
             "category": "service_quality",
-            "customer": {"phone": phone, "name": "测试"},
-            "description": "配送延误，客服态度差，要求道歉。",
+            "customer": {"phone": phone, "name": random.choice(phrases.SURNAMES) + random.choice(phrases.GIVEN)},
+            "description": f"{random.choice(subjects)}。" + "".join(random.sample(phrases.DETAILS, 2)),
         }
         return "POST", api, body
 
