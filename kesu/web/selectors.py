@@ -48,14 +48,19 @@ def due_soon(user) -> QuerySet[Complaint]:
 def escalated_to_me(user) -> QuerySet[Complaint]:
     """Escalated to me by name, or to a tier of my role that names no one and has not taken it up yet."""
     complaints = complaint_list(user, ComplaintFilters(status=OPEN, order="due"))
+    waiting = Q(escalated_to=None, escalation_accepted_at=None) & _tiers_of_my_roles(user)
+    return complaints.filter(Q(escalated_to=user) | waiting)
+
+
+def _tiers_of_my_roles(user) -> Q:
+    """The (process version, tier) pairs above the first whose roles include one of the user's."""
     roles = set(user.groups.values_list("name", flat=True))
-    waiting = complaints.filter(tier__gte=2, escalated_to=None, escalation_accepted_at=None).select_related(None)
-    for_my_role = [
-        complaint.pk
-        for complaint in waiting[:500]
-        if (tier := complaint.process.spec.tier(complaint.tier)) and roles & set(tier.roles)
-    ]
-    return complaints.filter(Q(escalated_to=user) | Q(pk__in=for_my_role))
+    mine = Q(pk__in=[])
+    for pk, loaded_at in Process.objects.values_list("pk", "loaded_at"):
+        for tier in Process.spec_of(pk, loaded_at).tiers:
+            if tier.level >= 2 and roles & set(tier.roles):
+                mine |= Q(process_id=pk, tier=tier.level)
+    return mine
 
 
 # ---- lists -----------------------------------------------------------------------------------

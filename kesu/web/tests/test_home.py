@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kesu.complaints import services
@@ -96,3 +98,22 @@ def test_plans_awaiting_my_approval_are_shown_to_the_approver_only(page, assigne
     approvals = html.split('id="panel-approvals"')[1].split("</section>")[0]
     assert assigned.number in approvals
     assert 'id="panel-approvals"' not in page("handler").get("/").content.decode()
+
+
+def test_my_work_costs_the_same_queries_however_many_complaints_wait_at_a_tier(page, take_in, staff):
+    def escalate_one():
+        complaint = take_in()
+        advance(complaint, staff["agent"], ("assign", {"assignee": staff["handler"]}))
+        advance(complaint, staff["handler"], ("request_escalation", {"reason": "客户要求主管处理"}))
+
+    supervisor = page("supervisor")
+    escalate_one()
+    with CaptureQueriesContext(connection) as few:
+        supervisor.get("/")
+    for _ in range(3):
+        escalate_one()
+    with CaptureQueriesContext(connection) as many:
+        html = supervisor.get("/").content.decode()
+
+    assert html.split('id="panel-escalated"')[1].split("</section>")[0].count('href="/complaints/KS') == 4
+    assert len(many) == len(few)
