@@ -21,6 +21,7 @@ from kesu.web.models import SavedView
 
 OPEN = sorted(OPEN_STATUSES)
 PANEL_SIZE = 10
+PANEL_COUNT_CAP = 999
 
 
 # ---- my work ---------------------------------------------------------------------------------

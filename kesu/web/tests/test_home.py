@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kesu.complaints import services
+from kesu.web import selectors
 from kesu.web.tests.conftest import advance, htmx
 
 
@@ -117,3 +118,15 @@ def test_my_work_costs_the_same_queries_however_many_complaints_wait_at_a_tier(p
 
     assert html.split('id="panel-escalated"')[1].split("</section>")[0].count('href="/complaints/KS') == 4
     assert len(many) == len(few)
+
+
+def test_past_the_cap_a_panel_says_more_than_and_stops_counting(page, take_in, monkeypatch):
+    monkeypatch.setattr(selectors, "PANEL_COUNT_CAP", 1)
+    for index in range(3):
+        take_in(phone=f"138000000{index:02d}")
+
+    html = page("colleague").get("/").content.decode()
+
+    department = html.split('id="panel-department"')[1].split("</section>")[0]
+    assert ">1+</span>" in department
+    assert "查看全部投诉" in department

@@ -61,11 +61,15 @@ PANELS_BY_KEY = {panel.key: panel for panel in PANELS}
 
 
 def _panel_context(panel: Panel, user) -> dict:
+    """A panel's first rows and how many there are, counted up to `PANEL_COUNT_CAP` ("999+"): at a
+    million complaints, counting a supervisor's every overdue one costs more than the page."""
     rows = panel.rows(user)
+    total = rows[: selectors.PANEL_COUNT_CAP + 1].count()
     return {
         "panel": panel,
         "rows": list(rows[: selectors.PANEL_SIZE]),
-        "total": rows.count(),
+        "total": min(total, selectors.PANEL_COUNT_CAP),
+        "more_than": total > selectors.PANEL_COUNT_CAP,
         "more_url": panel.more(user) if panel.more else None,
     }
 
