@@ -136,6 +136,11 @@ class Complaint(models.Model):
             models.Index(fields=["assignee", "next_due_at", "id"], name="complaint_assignee_due"),
             models.Index(fields=["department", "next_due_at", "id"], name="complaint_department_due"),
             models.Index(
+                fields=["process", "tier", "status"],
+                name="complaint_waiting_at_tier",
+                condition=Q(tier__gte=2, escalated_to=None, escalation_accepted_at=None),
+            ),
+            models.Index(
                 fields=["next_due_at", "status"], name="complaint_next_due", condition=Q(next_due_at__isnull=False)
             ),
             models.Index(
