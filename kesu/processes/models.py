@@ -43,18 +43,12 @@ class Process(models.Model):
     def spec(self) -> ProcessDocument:
         """The parsed document. A stored version never changes, so each is parsed once per process
         (keyed by row and load time); lists may load processes without their document column."""
-        key = (self.pk, self.loaded_at)
-        if key not in _PARSED:
-            _PARSED[key] = ProcessDocument.model_validate(self.document)
-        return _PARSED[key]
+        return _parsed_once((self.pk, self.loaded_at), lambda: self.document)
 
     @classmethod
     def spec_of(cls, pk: int, loaded_at) -> ProcessDocument:
         """The parsed document of a version a row names (by id and load time), without its instance."""
-        key = (pk, loaded_at)
-        if key not in _PARSED:
-            _PARSED[key] = ProcessDocument.model_validate(cls.objects.values_list("document", flat=True).get(pk=pk))
-        return _PARSED[key]
+        return _parsed_once((pk, loaded_at), lambda: cls.objects.values_list("document", flat=True).get(pk=pk))
 
     @cached_property
     def calendar(self) -> BusinessCalendar:
@@ -65,6 +59,13 @@ class Process(models.Model):
             working_days={day for day, working in overrides.items() if working},
             timezone=ZoneInfo(settings.TIME_ZONE),
         )
+
+
+def _parsed_once(key: tuple, document) -> ProcessDocument:
+    """The version's parsed document from the worker's cache; `document()` is read only on a miss."""
+    if key not in _PARSED:
+        _PARSED[key] = ProcessDocument.model_validate(document())
+    return _PARSED[key]
 
 
 class CalendarOverride(models.Model):
