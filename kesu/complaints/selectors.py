@@ -53,10 +53,11 @@ def complaint_for_user(number: str, user) -> Complaint:
     """The complaint with this number if `user` may see it, else 404 (never a hint that it exists).
 
     `get`, not `first`: the number is unique, and ordering a row of 100 columns costs Django more
-    (it hashes every column) than the rest of the query."""
+    (it hashes every column) than the rest of the query. The process's document is left out: its
+    parsed `spec` is cached per version."""
     complaints = complaints_visible_to(user).select_related(
         "process", "customer", "assignee", "department", "responsible_department", "created_by", "escalated_to"
-    )
+    ).defer("process__document")
     try:
         return complaints.get(number=number)
     except Complaint.DoesNotExist:
@@ -82,18 +83,25 @@ class ComplaintFilters:
 
 
 def complaint_list(user, filters: ComplaintFilters, *, search_index: bool = True) -> QuerySet[Complaint]:
-    # a process's document is parsed once per worker (Process.spec), so rows need not carry it
-    complaints = complaints_visible_to(user).select_related("process", "customer", "assignee", "department")
-    complaints = complaints.defer("process__document")
+    """The complaints `user` may see under `filters`, in their order, as instances with the joined
+    rows a list shows. A process's document is parsed once per worker (Process.spec), so rows need
+    not carry it."""
+    complaints = complaints_matching(user, filters, search_index=search_index)
+    return complaints.select_related("process", "customer", "assignee", "department").defer("process__document")
+
+
+def complaints_matching(user, filters: ComplaintFilters, *, search_index: bool = True) -> QuerySet[Complaint]:
+    """The complaints `user` may see under `filters`, in their order, with no joins chosen yet."""
+    complaints = complaints_visible_to(user)
     exact = {
         "category": filters.category,
         "priority": filters.priority,
         "channel": filters.channel,
-        "department_id": _id(Department.objects.filter(code=filters.department), filters.department),
-        "assignee_id": _id(User.objects.filter(username=filters.assignee), filters.assignee),
+        "department_id": _id_of(Department, code=filters.department),
+        "assignee_id": _id_of(User, username=filters.assignee),
         "received_at__gte": filters.received_from,
         "received_at__lt": filters.received_to,
-        "escalated_to_id": _id(User.objects.filter(username=filters.escalated_to), filters.escalated_to),
+        "escalated_to_id": _id_of(User, username=filters.escalated_to),
         "tier": filters.tier,
     }
     complaints = complaints.filter(**{lookup: value for lookup, value in exact.items() if value is not None})
@@ -127,7 +135,7 @@ def complaint_page(user, filters: ComplaintFilters, start: int, stop: int) -> li
     (building those was a fifth of a list call's CPU)."""
 
     def rows(search_index: bool) -> QuerySet:
-        return complaint_list(user, filters, search_index=search_index).values(*SUMMARY_COLUMNS)
+        return complaints_matching(user, filters, search_index=search_index).values(*SUMMARY_COLUMNS)
 
     return newest_first_page(rows, filters, start, stop)
 
@@ -159,10 +167,14 @@ def _received_at_of(newest: int) -> dt.datetime | None:
     return next(iter(moments[newest - 1 : newest]), None)
 
 
-def _id(rows: QuerySet, value: str | None) -> Subquery | None:
-    """The id a code or username names, as a subquery the database runs first: the complaint
-    indexes that start with it (e.g. assignee, next deadline) then serve the order directly."""
-    return Subquery(rows.values("pk")[:1]) if value is not None else None
+def _id_of(model, **key) -> Subquery | None:
+    """The id of the row a code or username names, as a subquery the database runs first: the
+    complaint indexes that start with it (e.g. assignee, next deadline) then serve the order directly.
+    None when no value is given."""
+    ((field, value),) = key.items()
+    if value is None:
+        return None
+    return Subquery(model.objects.filter(**{field: value}).values("pk")[:1])
 
 
 def overdue(now: dt.datetime) -> Q:

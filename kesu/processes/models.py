@@ -13,8 +13,9 @@ _PARSED: dict[tuple, ProcessDocument] = {}
 
 class ProcessQuerySet(models.QuerySet):
     def current(self, name: str) -> "Process | None":
-        """The newest version of a process: the one new complaints start under."""
-        return self.filter(name=name).order_by("-version").first()
+        """The newest version of a process: the one new complaints start under. Its document is read
+        only the first time a worker needs that version's `spec` (intake reads this on every call)."""
+        return self.defer("document").filter(name=name).order_by("-version").first()
 
 
 class Process(models.Model):

@@ -112,4 +112,4 @@ def process_load_template(name: str, *, make_default: bool = False) -> Process:
 
 
 def default_process() -> Process | None:
-    return Process.objects.filter(is_default=True).order_by("-version").first()
+    return Process.objects.defer("document").filter(is_default=True).order_by("-version").first()
