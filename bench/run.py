@@ -46,11 +46,11 @@ def shell(code: str, env: dict) -> str:
 
 
 class Client:
-    """One keep-alive connection; returns (status, seconds)."""
+    """One keep-alive connection sending `headers` (who calls); returns (status, seconds)."""
 
-    def __init__(self, token: str):
+    def __init__(self, headers: dict):
         self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.headers = headers
 
     def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, float]:
         started = time.perf_counter()
@@ -66,7 +66,7 @@ class Client:
         return status, time.perf_counter() - started
 
 
-def load(name: str, token: str, request, *, clients: int, seconds: float, max_requests: int) -> dict:
+def load(name: str, headers: dict, request, *, clients: int, seconds: float, max_requests: int) -> dict:
     """`clients` threads call `request()` → (method, path, body) until time or count runs out."""
     latencies: list[float] = []
     errors = 0
@@ -76,7 +76,7 @@ def load(name: str, token: str, request, *, clients: int, seconds: float, max_re
 
     def worker():
         nonlocal errors, issued
-        client = Client(token)
+        client = Client(headers)
         while time.monotonic() < deadline:
             with lock:
                 if issued >= max_requests:
@@ -134,10 +134,22 @@ def prepare(env: dict, complaints: int) -> dict:
         demo_seconds = round(time.monotonic() - started, 1)
         # what autovacuum would soon do: mark the pages all-visible, so counts can read indexes only
         shell("from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')", env)
-    tokens = {
-        who: kesu("issue_key", who, "--user", env=env).strip()
-        for who in ("demo_agent", "demo_supervisor", "demo_handler_0")
-    }
+    staff = ("demo_agent", "demo_supervisor", "demo_handler_0")
+    tokens = {who: kesu("issue_key", who, "--user", env=env).strip() for who in staff}
+    # the web pages' callers: a signed-in session each, as the sign-in page would leave it
+    sessions = json.loads(
+        shell(
+            "import json; from django.conf import settings; from django.test import Client; "
+            "from kesu.accounts.models import User; "
+            f"who = {staff!r}; sessions = {{}}\n"
+            "cookie = settings.SESSION_COOKIE_NAME\n"
+            "for name in who:\n"
+            "    client = Client(); client.force_login(User.objects.get(username=name))\n"
+            "    sessions[name] = f'{cookie}={client.cookies[cookie].value}'\n"
+            "print(json.dumps(sessions))",
+            env,
+        )
+    )
     facts = json.loads(
         shell(
             "import json; from kesu.complaints.models import Complaint; "
@@ -150,7 +162,13 @@ def prepare(env: dict, complaints: int) -> dict:
             env,
         )
     )
-    return {"tokens": tokens, "demo_seconds": demo_seconds, "complaints": max(have, complaints), **facts}
+    return {
+        "tokens": tokens,
+        "sessions": sessions,
+        "demo_seconds": demo_seconds,
+        "complaints": max(have, complaints),
+        **facts,
+    }
 
 
 def sweep_timing(env: dict) -> dict:
@@ -170,8 +188,12 @@ def sweep_timing(env: dict) -> dict:
 
 
 def scenarios(facts: dict, duration: float) -> list[tuple]:
-    tokens = facts["tokens"]
-    agent, supervisor, handler = tokens["demo_agent"], tokens["demo_supervisor"], tokens["demo_handler_0"]
+    """(name, the caller's headers, a request maker, clients, seconds): the API, then the web pages."""
+
+    def bearer(who: str) -> dict:
+        return {"Authorization": f"Bearer {facts['tokens'][who]}", "Content-Type": "application/json"}
+
+    agent, supervisor, handler = bearer("demo_agent"), bearer("demo_supervisor"), bearer("demo_handler_0")
     api = "/api/v1/complaints"
 
     subjects = [subject for group in phrases.SUBJECTS.values() for subject in group]
@@ -241,6 +263,30 @@ def scenarios(facts: dict, duration: float) -> list[tuple]:
         ("dashboard counts", supervisor, lambda: ("GET", "/api/v1/reports/dashboard", None), 4, duration),
         ("dashboard of a handler", handler, lambda: ("GET", "/api/v1/reports/dashboard", None), 4, duration),
         ("monthly report", supervisor, lambda: ("GET", f"/api/v1/reports/monthly?month={month}", None), 2, duration),
+        *page_scenarios(facts, duration),
+    ]
+
+
+def page_scenarios(facts: dict, duration: float) -> list[tuple]:
+    """The web pages people work in, each whole as the browser asks for it (HTML only, no assets)."""
+
+    def signed_in(who: str) -> dict:
+        return {"Cookie": facts["sessions"][who]}
+
+    def page(path: str):
+        return lambda: ("GET", path, None)
+
+    def complaint_page():
+        return "GET", f"/complaints/{random.choice(facts['numbers'])}/", None
+
+    supervisor, handler = signed_in("demo_supervisor"), signed_in("demo_handler_0")
+    search = urlencode({"q": "配送 延误"})
+    return [
+        ("page: my work of a handler", handler, page("/"), 4, duration),
+        ("page: my work of a supervisor", supervisor, page("/"), 4, duration),
+        ("page: complaint list", supervisor, page("/complaints/"), 8, duration),
+        ("page: list, text search 配送 延误", supervisor, page(f"/complaints/?{search}"), 8, duration),
+        ("page: one complaint", supervisor, complaint_page, 8, duration),
     ]
 
 
@@ -265,8 +311,8 @@ def main() -> None:
     try:
         _wait_for_server()
         results = [
-            load(name, token, request, clients=clients, seconds=seconds, max_requests=200_000)
-            for name, token, request, clients, seconds in scenarios(facts, args.seconds)
+            load(name, headers, request, clients=clients, seconds=seconds, max_requests=200_000)
+            for name, headers, request, clients, seconds in scenarios(facts, args.seconds)
         ]
         web_rss = max(rss_mb(pid) for pid in children(server.pid))
     finally:

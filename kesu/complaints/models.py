@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.models import Department, IntegrationKey
 from kesu.customers.models import Customer
+from kesu.lib.choices import choice_label
 from kesu.processes.models import Process
 from kesu.processes.vocabulary import Channel, Priority
 
@@ -164,6 +165,12 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_status_display(self) -> str:
+        return choice_label(Status, self.status)
+
+    def get_priority_display(self) -> str:
+        return choice_label(Priority, self.priority)
 
 
 class EventKind(models.TextChoices):

@@ -1,12 +1,10 @@
 """Complaints as the API shows them. Customer data is masked unless the reader needs it."""
 
 import datetime as dt
-from functools import cache
 from types import SimpleNamespace
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from kesu.accountability.models import Accountability
 from kesu.accounts.models import staff_name
@@ -15,6 +13,7 @@ from kesu.complaints.models import Complaint, Event, EventKind, Plan, PlanApprov
 from kesu.complaints.selectors import SUMMARY_COLUMNS, complaint_clocks
 from kesu.customers.masking import mask_email, mask_name, mask_phone, national_number
 from kesu.followups.models import FollowUp
+from kesu.lib.choices import choice_label
 from kesu.processes.document import ProcessDocument
 from kesu.processes.models import Process
 from kesu.processes.vocabulary import Channel, Priority
@@ -31,13 +30,7 @@ def _department(department) -> dict | None:
 
 
 def _choice(choices, key: str) -> dict:
-    return {"key": key, "label": _label(choices, key, get_language())}
-
-
-@cache
-def _label(choices, key: str, language: str | None) -> str:
-    """A choice's label in a language, translated once per worker (a list shows 60 of them)."""
-    return str(choices(key).label)
+    return {"key": key, "label": choice_label(choices, key)}
 
 
 def customer_out(customer, *, masked: bool) -> dict:

@@ -55,9 +55,13 @@ def complaint_for_user(number: str, user) -> Complaint:
     `get`, not `first`: the number is unique, and ordering a row of 100 columns costs Django more
     (it hashes every column) than the rest of the query. The process's document is left out: its
     parsed `spec` is cached per version."""
-    complaints = complaints_visible_to(user).select_related(
-        "process", "customer", "assignee", "department", "responsible_department", "created_by", "escalated_to"
-    ).defer("process__document")
+    complaints = (
+        complaints_visible_to(user)
+        .select_related(
+            "process", "customer", "assignee", "department", "responsible_department", "created_by", "escalated_to"
+        )
+        .defer("process__document")
+    )
     try:
         return complaints.get(number=number)
     except Complaint.DoesNotExist:

@@ -8,20 +8,14 @@ from django.utils.translation import ngettext
 from kesu.complaints.models import ContactDirection, ContactPurpose, Event, EventKind, Status
 from kesu.complaints.remedies import RemedyKind
 from kesu.followups.models import Satisfaction
+from kesu.lib.choices import choice_label
 from kesu.processes.calendar import Duration
 from kesu.processes.document import ProcessDocument
 from kesu.processes.vocabulary import Channel, Priority
 
 
-def _label(choices, key) -> str:
-    try:
-        return str(choices(key).label)
-    except ValueError:
-        return str(key or "")
-
-
 def remedy_text(remedy: dict) -> str:
-    text = _label(RemedyKind, remedy.get("kind"))
+    text = choice_label(RemedyKind, remedy.get("kind"))
     if remedy.get("amount"):
         text += f" ¥{remedy['amount']}"
     if remedy.get("note"):
@@ -45,15 +39,16 @@ def event_details(event: Event, spec: ProcessDocument) -> list[tuple[str, str]]:
         return [(_("Remedies"), "; ".join(remedy_text(remedy) for remedy in data.get("remedies", [])))]
     if kind == EventKind.CONTACT:
         return [
-            (_("Channel"), _label(Channel, data.get("channel"))),
-            (_("Direction"), _label(ContactDirection, data.get("direction"))),
-            (_("Purpose"), _label(ContactPurpose, data.get("purpose"))),
+            (_("Channel"), choice_label(Channel, data.get("channel"))),
+            (_("Direction"), choice_label(ContactDirection, data.get("direction"))),
+            (_("Purpose"), choice_label(ContactPurpose, data.get("purpose"))),
         ]
     if kind == EventKind.ESCALATED:
         details = [(_("Tier"), f"{data.get('from_tier')} → {data.get('to_tier')}")]
         return details + ([(_("To"), data["to"])] if data.get("to") else [])
     if kind == EventKind.PRIORITY_CHANGED:
-        return [(_("Priority"), f"{_label(Priority, data.get('from'))} → {_label(Priority, data.get('to'))}")]
+        before, after = choice_label(Priority, data.get("from")), choice_label(Priority, data.get("to"))
+        return [(_("Priority"), f"{before} → {after}")]
     if kind == EventKind.PUT_PENDING:
         return [(_("Date agreed with the customer"), data.get("agreed_date", ""))]
     if kind == EventKind.INVOLVED_CHANGED:
@@ -66,7 +61,7 @@ def event_details(event: Event, spec: ProcessDocument) -> list[tuple[str, str]]:
 
 def status_change(event: Event) -> str:
     if event.from_status and event.to_status and event.from_status != event.to_status:
-        return f"{_label(Status, event.from_status)} → {_label(Status, event.to_status)}"
+        return f"{choice_label(Status, event.from_status)} → {choice_label(Status, event.to_status)}"
     return ""
 
 
@@ -74,7 +69,7 @@ def timeline_rows(events, spec: ProcessDocument) -> list[dict]:
     return [
         {
             "event": event,
-            "kind": _label(EventKind, event.kind),
+            "kind": choice_label(EventKind, event.kind),
             "status_change": status_change(event),
             "details": event_details(event, spec),
             "attachment": (event.data or {}).get("attachment"),
@@ -127,7 +122,7 @@ def dashboard_rows(counts: dict) -> dict:
     """The dashboard's numbers with the statuses labelled."""
     return {
         **counts,
-        "open_by_status": [(_label(Status, key), value) for key, value in counts["open_by_status"].items()],
+        "open_by_status": [(choice_label(Status, key), value) for key, value in counts["open_by_status"].items()],
     }
 
 
@@ -139,9 +134,9 @@ def report_charts(report: dict, categories: dict[str, str], departments: dict[st
     """The monthly report's breakdowns as charts: a title, a kind and its (label, value) data."""
     charts = [
         ("category", _("By category"), "bar", report["by_category"], lambda key: categories.get(key, key or "—")),
-        ("channel", _("By channel"), "pie", report["by_channel"], lambda key: _label(Channel, key)),
-        ("priority", _("By priority"), "pie", report["by_priority"], lambda key: _label(Priority, key)),
-        ("status", _("By status"), "bar", report["by_status"], lambda key: _label(Status, key)),
+        ("channel", _("By channel"), "pie", report["by_channel"], lambda key: choice_label(Channel, key)),
+        ("priority", _("By priority"), "pie", report["by_priority"], lambda key: choice_label(Priority, key)),
+        ("status", _("By status"), "bar", report["by_status"], lambda key: choice_label(Status, key)),
         (
             "department",
             _("By department"),
@@ -154,7 +149,7 @@ def report_charts(report: dict, categories: dict[str, str], departments: dict[st
             _("Satisfaction of the month's callbacks"),
             "pie",
             report["satisfaction"],
-            lambda key: _label(Satisfaction, key),
+            lambda key: choice_label(Satisfaction, key),
         ),
     ]
     series = [(key, title, kind, _series(breakdown, label)) for key, title, kind, breakdown, label in charts]

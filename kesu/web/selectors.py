@@ -8,7 +8,13 @@ from kesu.accounts.models import Department
 from kesu.cases.models import CaseArticle
 from kesu.cases.selectors import articles_visible_to, case_suggestions
 from kesu.complaints.models import Complaint, Event, EventKind, Plan
-from kesu.complaints.selectors import ComplaintFilters, complaint_list, complaints_visible_to, newest_first_page
+from kesu.complaints.selectors import (
+    ComplaintFilters,
+    complaint_list,
+    complaints_visible_to,
+    newest_first_page,
+    plans_awaiting_decision,
+)
 from kesu.complaints.services.common import OPEN_STATUSES
 from kesu.complaints.services.routing import priority_by_rules
 from kesu.customers.models import Customer
@@ -28,27 +34,30 @@ PANEL_COUNT_CAP = 999
 
 
 def my_queue(user) -> QuerySet[Complaint]:
-    return complaint_list(user, ComplaintFilters(status=OPEN, assignee=user.username, order="due"))
+    return _open_rows(user, assignee=user.username)
 
 
 def department_queue(user) -> QuerySet[Complaint]:
     if not user.department_id:
         return Complaint.objects.none()
-    complaints = complaint_list(user, ComplaintFilters(status=OPEN, department=user.department.code, order="due"))
-    return complaints.exclude(assignee=user)
+    return _open_rows(user, department=user.department.code).exclude(assignee=user)
 
 
 def overdue(user) -> QuerySet[Complaint]:
-    return complaint_list(user, ComplaintFilters(status=OPEN, overdue=True, order="due"))
+    return _open_rows(user, overdue=True)
 
 
 def due_soon(user) -> QuerySet[Complaint]:
-    return complaint_list(user, ComplaintFilters(status=OPEN, due_soon=True, order="due"))
+    return _open_rows(user, due_soon=True)
+
+
+def plans_awaiting_me(user) -> QuerySet[Complaint]:
+    return shown_in_rows(plans_awaiting_decision(user))
 
 
 def escalated_to_me(user) -> QuerySet[Complaint]:
     """Escalated to me by name, or to a tier of my role that names no one and has not taken it up yet."""
-    complaints = complaint_list(user, ComplaintFilters(status=OPEN, order="due"))
+    complaints = _open_rows(user)
     waiting = Q(escalated_to=None, escalation_accepted_at=None) & _tiers_of_my_roles(user)
     return complaints.filter(Q(escalated_to=user) | waiting)
 
@@ -64,7 +73,25 @@ def _tiers_of_my_roles(user) -> Q:
     return mine
 
 
+def _open_rows(user, **filters) -> QuerySet[Complaint]:
+    return shown_in_rows(complaint_list(user, ComplaintFilters(status=OPEN, order="due", **filters)))
+
+
 # ---- lists -----------------------------------------------------------------------------------
+
+# What a row of a list or a panel shows (web/lists/_row.html, web/home/_complaint_item.html). A whole
+# row with its joined ones is 70 columns, a dozen of them dates: building it cost more than showing it.
+ROW_FIELDS = (
+    *("number", "subject", "status", "priority", "category", "next_due_at", "received_at", "process__loaded_at"),
+    *("customer__name", "customer__phone", "customer__email"),
+    *("assignee__username", "assignee__display_name", "assignee__first_name", "assignee__last_name"),
+    *("department__code", "department__name"),
+)
+
+
+def shown_in_rows(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    return complaints.only(*ROW_FIELDS)
+
 
 PRIORITY_RANK = Case(
     *(When(priority=key, then=Value(rank)) for rank, key in enumerate(Priority.values)),
@@ -95,9 +122,12 @@ def complaint_rows_page(user, query: ListQuery, start: int, stop: int) -> list[C
     """Rows `start` to `stop` of the list page; newest first, a text search reads the newest
     complaints before the search index (`newest_first_page`)."""
     if query.order != query.filters.order:  # sorted by priority or number
-        return list(complaint_rows(user, query)[start:stop])
+        return list(shown_in_rows(complaint_rows(user, query))[start:stop])
     return newest_first_page(
-        lambda search_index: complaint_rows(user, query, search_index=search_index), query.filters, start, stop
+        lambda search_index: shown_in_rows(complaint_rows(user, query, search_index=search_index)),
+        query.filters,
+        start,
+        stop,
     )
 
 

@@ -120,6 +120,21 @@ def test_my_work_costs_the_same_queries_however_many_complaints_wait_at_a_tier(p
     assert len(many) == len(few)
 
 
+def test_my_work_costs_the_same_queries_however_many_rows_its_panels_show(page, take_in, staff):
+    handler = page("handler")
+    take_in(phone="13800000000")
+    with CaptureQueriesContext(connection) as few:
+        handler.get("/")
+    for index in range(1, 4):
+        complaint = take_in(phone=f"138000000{index:02d}")
+        advance(complaint, staff["agent"], ("assign", {"assignee": staff["handler"]}))
+    with CaptureQueriesContext(connection) as many:
+        html = handler.get("/").content.decode()
+
+    assert html.split('id="panel-mine"')[1].split("</section>")[0].count('href="/complaints/KS') == 3
+    assert len(many) == len(few)
+
+
 def test_past_the_cap_a_panel_says_more_than_and_stops_counting(page, take_in, monkeypatch):
     monkeypatch.setattr(selectors, "PANEL_COUNT_CAP", 1)
     for index in range(3):

@@ -5,6 +5,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -117,6 +119,22 @@ def test_pages_of_25(page, take_in):
     assert len(numbers(first)) == 25
     assert len(numbers(second)) == 2
     assert "page=2" in first.content.decode()
+
+
+def test_the_list_costs_the_same_queries_however_many_rows_it_shows(page, take_in, staff):
+    client = page("agent")
+    take_in(phone="13800000000")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/complaints/")
+    for index in range(1, 6):
+        complaint = take_in(phone=f"138000000{index:02d}")
+        advance(complaint, staff["agent"], ("assign", {"assignee": staff["handler"]}))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/complaints/")
+
+    assert len(numbers(response)) == 6
+    assert "张**" in response.content.decode()
+    assert len(many) == len(few)
 
 
 def test_past_the_cap_the_list_says_more_than_and_stops_counting(page, take_in, monkeypatch):

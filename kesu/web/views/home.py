@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kesu.complaints.selectors import plans_awaiting_decision
 from kesu.tasks.selectors import tasks_for_user
 from kesu.web import selectors
 from kesu.web.views.common import fragment
@@ -52,7 +51,7 @@ PANELS = [
     Panel(
         "approvals",
         _("Plans awaiting my approval"),
-        plans_awaiting_decision,
+        selectors.plans_awaiting_me,
         shown_to=lambda user: user.has_perm("complaints.approve_plan"),
     ),
     Panel("tasks", _("My tasks from other departments"), tasks_for_user, template="web/home/_tasks_panel.html"),
