@@ -294,6 +294,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--complaints", type=int, default=int(os.environ.get("BENCH_COMPLAINTS", 10000)))
     parser.add_argument("--seconds", type=float, default=10, help="duration of each read scenario")
+    parser.add_argument("--only", default="", help="run only the scenarios whose name contains this")
     args = parser.parse_args()
     env = {
         **os.environ,
@@ -313,6 +314,7 @@ def main() -> None:
         results = [
             load(name, headers, request, clients=clients, seconds=seconds, max_requests=200_000)
             for name, headers, request, clients, seconds in scenarios(facts, args.seconds)
+            if args.only in name
         ]
         web_rss = max(rss_mb(pid) for pid in children(server.pid))
     finally:

@@ -3,7 +3,14 @@
 from collections.abc import Callable
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
+
+
+def capped_count(rows: QuerySet, cap: int) -> int:
+    """How many rows there are, counted up to `cap` + 1. Unordered: the database may then find them
+    by any index (or several at once) and stop at the cap, instead of walking the list's order."""
+    return rows.order_by()[: cap + 1].count()
 
 
 class CappedPaginator(Paginator):
@@ -27,7 +34,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.CAP + 1].count()
+        return capped_count(self.object_list, self.CAP)
 
     @property
     def capped(self) -> bool:

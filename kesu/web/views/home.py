@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.tasks.selectors import tasks_for_user
 from kesu.web import selectors
+from kesu.web.paging import capped_count
 from kesu.web.views.common import fragment
 
 
@@ -63,7 +64,7 @@ def _panel_context(panel: Panel, user) -> dict:
     """A panel's first rows and how many there are, counted up to `PANEL_COUNT_CAP` ("999+"): at a
     million complaints, counting a supervisor's every overdue one costs more than the page."""
     rows = panel.rows(user)
-    total = rows[: selectors.PANEL_COUNT_CAP + 1].count()
+    total = capped_count(rows, selectors.PANEL_COUNT_CAP)
     return {
         "panel": panel,
         "rows": list(rows[: selectors.PANEL_SIZE]),
