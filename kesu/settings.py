@@ -12,6 +12,7 @@ Environment variables:
     KESU_PREPARED_STATEMENTS 0 behind a pooler that cannot keep them (PgBouncer in transaction mode) (default: 1)
 """
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "huey.contrib.djhuey",
+    "axes",
     "kesu.accounts",
     "kesu.customers",
     "kesu.processes",
@@ -75,7 +77,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Guessing passwords (django-axes counts failed sign-ins in the database, for every worker): after
+# 5 failures for one username from one address, that pair may not sign in for 15 minutes, on the
+# sign-in page, the admin and POST /api/v1/auth/token alike. A successful sign-in clears the count.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("KESU_SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("KESU_SIGN_IN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kesu.accounts.sign_in.keep_kesu_answer"
 
 ROOT_URLCONF = "kesu.urls"
 WSGI_APPLICATION = "kesu.wsgi.application"

@@ -4,6 +4,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from kesu.accounts.models import ApiToken
+from kesu.accounts.sign_in import is_locked_out, locked_out_message
 from kesu.lib.errors import DomainError
 
 router = Router(tags=["auth"])
@@ -25,9 +26,16 @@ class BadCredentials(DomainError):
     code = "bad_credentials"
 
 
+class TooManyFailures(DomainError):
+    status = 429
+    code = "locked_out"
+
+
 @router.post("/token", response={201: TokenOut}, auth=None, summary="Get an API token for a member of staff")
 def issue_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None and is_locked_out(request):
+        raise TooManyFailures(locked_out_message(), field="username")
     if user is None:
         raise BadCredentials(_("Wrong username or password."))
     _token, key = ApiToken.issue(user=user, name=payload.name)

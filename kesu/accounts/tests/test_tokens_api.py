@@ -19,6 +19,22 @@ def test_a_wrong_password_gets_no_token(staff):
     assert refused.json()["detail"] == "Wrong username or password."
 
 
+def test_guessing_passwords_for_a_token_is_stopped_after_five_tries(staff):
+    api = Api(language="en")
+    for _ in range(4):
+        assert api.post("/auth/token", {"username": "agent", "password": "guess"}).status_code == 401
+
+    fifth = api.post("/auth/token", {"username": "agent", "password": "guess"})
+    right = api.post("/auth/token", {"username": "agent", "password": "pw-agent"})
+
+    assert fifth.status_code == 429
+    assert fifth.json()["code"] == "locked_out"
+    assert fifth.json()["detail"] == "Too many failed sign-ins. Try again in 15 minutes."
+    assert fifth.json()["errors"] == [{"field": "username", "message": fifth.json()["detail"]}]
+    assert right.status_code == 429
+    assert Api().post("/auth/token", {"username": "manager", "password": "pw-manager"}).status_code == 201
+
+
 def test_a_deactivated_member_of_staffs_token_stops_working(staff, call_center):
     api = Api(user=staff["agent"])
     staff["agent"].is_active = False

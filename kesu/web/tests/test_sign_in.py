@@ -1,7 +1,10 @@
 """Sign-in, sign-out and the language switch (简体中文 by default, English on request)."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 
 def test_every_page_asks_who_you_are_first(db):
@@ -28,6 +31,33 @@ def test_a_wrong_password_is_said_in_place(staff):
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.content.decode()
     assert "请输入一个正确的" in response.content.decode()
+
+
+def test_after_five_wrong_passwords_even_the_right_one_waits_fifteen_minutes(staff, travel):
+    client = Client()
+    for _ in range(4):
+        assert client.post("/sign-in/", {"username": "handler", "password": "guess"}).status_code == 200
+    fifth = client.post("/sign-in/", {"username": "handler", "password": "guess"})
+    right = client.post("/sign-in/", {"username": "handler", "password": "pw-handler"})
+    another = Client().post("/sign-in/", {"username": "agent", "password": "pw-agent"})
+
+    assert fifth.status_code == 429
+    assert "登录失败次数过多，请 15 分钟后再试。" in fifth.content.decode()
+    assert right.status_code == 429
+    assert another.status_code == 302
+    travel(timezone.now() + dt.timedelta(minutes=16))
+    assert client.post("/sign-in/", {"username": "handler", "password": "pw-handler"}).status_code == 302
+
+
+def test_a_successful_sign_in_clears_the_failures(staff):
+    client = Client()
+    for _ in range(4):
+        client.post("/sign-in/", {"username": "handler", "password": "guess"})
+    assert client.post("/sign-in/", {"username": "handler", "password": "pw-handler"}).status_code == 302
+
+    client = Client()
+    for _ in range(4):
+        assert client.post("/sign-in/", {"username": "handler", "password": "guess"}).status_code == 200
 
 
 def test_signing_out_takes_a_post_with_the_token(staff):

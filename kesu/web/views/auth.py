@@ -1,5 +1,8 @@
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
+from django.core.exceptions import ValidationError
+
+from kesu.accounts.sign_in import is_locked_out, locked_out_message
 
 
 class SignInForm(AuthenticationForm):
@@ -8,6 +11,14 @@ class SignInForm(AuthenticationForm):
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
         self.fields["username"].widget.attrs["autofocus"] = True
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            if is_locked_out(self.request):
+                raise ValidationError(locked_out_message(), code="locked_out") from None
+            raise
 
     def full_clean(self):
         super().full_clean()
@@ -21,6 +32,12 @@ class SignInView(LoginView):
     template_name = "web/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if is_locked_out(self.request):
+            response.status_code = 429
+        return response
 
 
 class SignOutView(LogoutView):
