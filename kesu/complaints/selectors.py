@@ -123,7 +123,7 @@ def complaints_matching(user, filters: ComplaintFilters, *, search_index: bool =
 
 NEWEST_FIRST = (5_000, 20_000)
 
-# a row of the list, as `complaint_summary_out` shows it
+# a row of a list, as `complaint_summary_out` shows it and the pages' rows and panels read it
 SUMMARY_COLUMNS = (
     *("number", "status", "category", "priority", "channel", "subject", "received_at", "next_due_at", "tier"),
     *("version", "process_id", "process__loaded_at"),

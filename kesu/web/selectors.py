@@ -9,6 +9,7 @@ from kesu.cases.models import CaseArticle
 from kesu.cases.selectors import articles_visible_to, case_suggestions
 from kesu.complaints.models import Complaint, Event, EventKind, Plan
 from kesu.complaints.selectors import (
+    SUMMARY_COLUMNS,
     ComplaintFilters,
     complaint_list,
     complaints_visible_to,
@@ -79,18 +80,12 @@ def _open_rows(user, **filters) -> QuerySet[Complaint]:
 
 # ---- lists -----------------------------------------------------------------------------------
 
-# What a row of a list or a panel shows (web/lists/_row.html, web/home/_complaint_item.html). A whole
-# row with its joined ones is 70 columns, a dozen of them dates: building it cost more than showing it.
-ROW_FIELDS = (
-    *("number", "subject", "status", "priority", "category", "next_due_at", "received_at", "process__loaded_at"),
-    *("customer__name", "customer__phone", "customer__email"),
-    *("assignee__username", "assignee__display_name", "assignee__first_name", "assignee__last_name"),
-    *("department__code", "department__name"),
-)
-
 
 def shown_in_rows(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    return complaints.only(*ROW_FIELDS)
+    """Only the columns a row of a list or a panel shows (`SUMMARY_COLUMNS`, as the API's list).
+    A whole row with its joined ones is 70 columns, a dozen of them dates: building it cost more
+    than showing it."""
+    return complaints.only(*SUMMARY_COLUMNS)
 
 
 PRIORITY_RANK = Case(
