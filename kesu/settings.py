@@ -182,14 +182,41 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 COMPLAINT_NUMBER_PREFIX = env_str("COMPLAINT_NUMBER_PREFIX", "KS")
 
-# E-mail: off unless EMAIL_HOST is set; notifications are then e-mailed by the worker.
+# Where Kesu is reached from outside: the links in messages (a complaint, a survey, tracking).
+BASE_URL = env_str("KESU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The outbox: every message Kesu sends is a row, sent by the worker (kesu.notifications.outbox).
+OUTBOX_THREADS = env_int("KESU_OUTBOX_THREADS", 4)
+OUTBOX_LEASE_SECONDS = env_int("KESU_OUTBOX_LEASE_SECONDS", 300)
+OUTBOX_HTTP_TIMEOUT = env_int("KESU_OUTBOX_HTTP_TIMEOUT", 10)
+OUTBOX_NUDGE = True  # a committed message asks the worker to send now, not at the next minute
+WEBHOOK_ALLOW_PRIVATE = env_bool("KESU_WEBHOOK_ALLOW_PRIVATE", False)
+DIGEST_HOUR = env_int("KESU_DIGEST_HOUR", 9)  # the group robots' daily digest, local time
+
+# E-mail: off unless EMAIL_HOST is set; then staff notifications and customer messages go by e-mail.
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_ENABLED = bool(EMAIL_HOST)
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kesu@localhost")
+MAIL_DOMAIN = env_str("KESU_MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost")
+
+# SMS: off unless KESU_SMS_PROVIDER is set (aliyun or tencent) with its credentials.
+SMS_PROVIDER = env_str("KESU_SMS_PROVIDER")
+SMS_ACCESS_KEY_ID = env_str("KESU_SMS_ACCESS_KEY_ID")
+SMS_ACCESS_KEY_SECRET = env_str("KESU_SMS_ACCESS_KEY_SECRET")
+SMS_SIGN_NAME = env_str("KESU_SMS_SIGN_NAME")
+SMS_SDK_APP_ID = env_str("KESU_SMS_SDK_APP_ID")  # Tencent only
+SMS_REGION = env_str("KESU_SMS_REGION", "ap-guangzhou")  # Tencent only
+SMS_ENDPOINT = env_str("KESU_SMS_ENDPOINT")  # default: the provider's own
+SMS_PER_NUMBER = {
+    "minute": env_int("KESU_SMS_PER_NUMBER_MINUTE", 1),
+    "hour": env_int("KESU_SMS_PER_NUMBER_HOUR", 5),
+    "day": env_int("KESU_SMS_PER_NUMBER_DAY", 10),
+}
 
 # Background work (Huey): SQLite next to the database by default, Redis when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL")

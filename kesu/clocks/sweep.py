@@ -14,7 +14,7 @@ from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.services.escalation import clock_breach, clock_warn
 from kesu.complaints.services.pending import pending_reminders_run
 from kesu.followups.services import followups_overdue_notify
-from kesu.notifications.services import notifications_email_pending
+from kesu.notifications.alerts import robot_digests_run
 from kesu.tasks.services import tasks_overdue_notify
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,8 @@ def _each(clocks, batch: int, action, now) -> int:
 
 def sweep_all(now=None) -> dict[str, int]:
     """Everything due, in one pass: deadlines near and missed, overdue tasks and callbacks, the day's
-    pending-matter reminders, notifications to e-mail. Each part claims its rows first."""
+    pending-matter reminders, the robots' daily digests. Each part claims its rows first. (The
+    outbox is sent by its own task, `kesu.notifications.tasks`.)"""
     now = now or timezone.now()
     clocks = clocks_sweep(now=now)
     return {
@@ -58,5 +59,5 @@ def sweep_all(now=None) -> dict[str, int]:
         "tasks overdue": tasks_overdue_notify(now),
         "callbacks overdue": followups_overdue_notify(now),
         "reminded": pending_reminders_run(timezone.localdate(now)),
-        "e-mailed": notifications_email_pending(),
+        "digests": robot_digests_run(now),
     }

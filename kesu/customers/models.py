@@ -28,6 +28,17 @@ class Customer(models.Model):
     member_number = models.CharField(_("member number"), max_length=50, blank=True)
     customer_class = models.CharField(_("customer class"), max_length=1, choices=CustomerClass.choices, blank=True)
     details = models.JSONField(_("other details"), default=dict, blank=True)
+    preferred_channel = models.CharField(
+        _("preferred channel"),
+        max_length=10,
+        choices=[("sms", _("SMS")), ("email", _("E-mail"))],
+        blank=True,
+        help_text=_("How Kesu's messages reach the customer; empty: SMS when there is a phone, else e-mail."),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    messages_opt_out = models.BooleanField(
+        _("no messages"), default=False, help_text=_("The customer asked not to be sent messages.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

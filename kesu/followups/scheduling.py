@@ -2,11 +2,15 @@
 
 import secrets
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from kesu.complaints.models import Complaint
 from kesu.followups.models import FollowUp, FollowUpStatus
+from kesu.notifications.customer import customer_messages_send
 from kesu.processes.calendar import Duration
+from kesu.processes.document import MessageTrigger
 
 
 def followup_schedule_next(complaint: Complaint, *, sequence: int) -> FollowUp | None:
@@ -16,9 +20,17 @@ def followup_schedule_next(complaint: Complaint, *, sequence: int) -> FollowUp |
     if sequence > required:
         return None
     due_at = Duration.parse(policy.within).due(complaint.process.calendar, timezone.now())
-    return FollowUp.objects.create(
+    followup = FollowUp.objects.create(
         complaint=complaint, sequence=sequence, of=required, due_at=due_at, survey_token=secrets.token_urlsafe(32)
     )
+    survey_link = settings.BASE_URL + reverse("web:survey", args=[followup.survey_token])
+    customer_messages_send(
+        complaint,
+        trigger=MessageTrigger.FOLLOW_UP_SCHEDULED,
+        reference=f"followup{followup.pk}",
+        values={"survey_link": survey_link},
+    )
+    return followup
 
 
 def followups_cancel(complaint: Complaint) -> None:

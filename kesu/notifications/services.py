@@ -1,20 +1,69 @@
-"""Tell staff what needs them: an in-app notification now, an e-mail from the worker."""
+"""Tell staff what needs them: a notification in their inbox now, and an e-mail through the outbox
+for the kinds they have not turned off."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kesu.complaints.models import Complaint
-from kesu.notifications.models import Notification, NotificationKind
+from kesu.notifications.models import (
+    Delivery,
+    DeliveryChannel,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+from kesu.notifications.outbox import deliveries_enqueue
+
+STAFF_CHANNELS = (DeliveryChannel.EMAIL,)
+"""The channels a member of staff may have their notifications sent on, besides the inbox."""
 
 
 def notify(*, users, kind: NotificationKind, complaint: Complaint | None = None, **data) -> list[Notification]:
-    """One notification per person (each once, however often named); the e-mail goes later."""
+    """One notification per person (each once, however often named), and its e-mail in the outbox."""
     unique = {user.pk: user for user in users if user is not None}
-    return Notification.objects.bulk_create(
+    notifications = Notification.objects.bulk_create(
         [Notification(user=user, complaint=complaint, kind=kind, data=data) for user in unique.values()]
+    )
+    _email(notifications, kind)
+    return notifications
+
+
+def _email(notifications: list[Notification], kind: NotificationKind) -> None:
+    if not settings.EMAIL_ENABLED:
+        return
+    addressed = [notification for notification in notifications if notification.user.email]
+    if not addressed:
+        return
+    turned_off = set(
+        NotificationPreference.objects.filter(
+            user__in=[notification.user_id for notification in addressed],
+            kind=kind,
+            channel=DeliveryChannel.EMAIL,
+            enabled=False,
+        ).values_list("user_id", flat=True)
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        deliveries_enqueue(
+            [_email_of(notification) for notification in addressed if notification.user_id not in turned_off]
+        )
+
+
+def _email_of(notification: Notification) -> Delivery:
+    text = notification_text(notification)
+    number = notification.data.get("number")
+    return Delivery(
+        channel=DeliveryChannel.EMAIL,
+        recipient=notification.user.email,
+        kind=notification.kind,
+        subject=f"[{_('Kesu')}] {text}",
+        body=f"{text}\n\n{settings.BASE_URL}{notification_link(notification)}\n",
+        payload={"number": number} if number else {},
+        idempotency_key=f"notification:{notification.pk}:email",
+        complaint=notification.complaint,
+        user=notification.user,
     )
 
 
@@ -46,25 +95,55 @@ def notification_text(notification: Notification) -> str:
     return texts[notification.kind] % values
 
 
+def notification_link(notification: Notification) -> str:
+    """Where the notification leads: its task's page for the task kinds, else its complaint's page."""
+    task = notification.data.get("task_id")
+    if task:
+        return reverse("web:task", args=[task])
+    number = notification.data.get("number")
+    return reverse("web:complaint", args=[number]) if number else reverse("web:notifications")
+
+
 def _clock_label(data: dict) -> str:
     labels = data.get("clock_label") or {}
     language = "en" if (translation.get_language() or "").startswith("en") else "zh"
     return labels.get(language) or data.get("clock", "")
 
 
-def notifications_email_pending(*, batch: int = 200) -> int:
-    """E-mail the notifications not sent yet, each claimed first so two workers never send one twice."""
-    if not settings.EMAIL_ENABLED:
-        return 0
-    sent = 0
-    pending = Notification.objects.filter(emailed_at=None).exclude(user__email="")
-    for notification in pending.select_related("user")[:batch]:
-        with transaction.atomic():
-            claimed = Notification.objects.filter(pk=notification.pk, emailed_at=None).update(emailed_at=timezone.now())
-            if not claimed:
-                continue
-            with translation.override(settings.LANGUAGE_CODE):
-                text = notification_text(notification)
-            send_mail(f"[Kesu] {text}", text, None, [notification.user.email])
-        sent += 1
-    return sent
+def notification_mark_read(*, notification: Notification) -> Notification:
+    Notification.objects.filter(pk=notification.pk, read_at=None).update(read_at=timezone.now())
+    notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
+
+
+def staff_channels(user) -> list[str]:
+    """The channels this member of staff can choose for their notifications: those set up, that reach them."""
+    return [channel for channel in STAFF_CHANNELS if settings.EMAIL_ENABLED and user.email]
+
+
+def notification_preferences(user) -> dict[tuple[str, str], bool]:
+    """(kind, channel) → sent or not, for every kind and every channel the user can choose."""
+    chosen = {
+        (kind, channel): enabled
+        for kind, channel, enabled in NotificationPreference.objects.filter(user=user).values_list(
+            "kind", "channel", "enabled"
+        )
+    }
+    return {
+        (kind, channel): chosen.get((kind, channel), True)
+        for kind in NotificationKind.values
+        for channel in staff_channels(user)
+    }
+
+
+@transaction.atomic
+def notification_preferences_set(*, user, enabled: set[tuple[str, str]]) -> None:
+    """Keep exactly the (kind, channel) pairs in `enabled` on, for the channels the user can choose."""
+    for kind, channel in notification_preferences(user):
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, channel=channel, defaults={"enabled": (kind, channel) in enabled}
+        )

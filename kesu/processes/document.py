@@ -475,6 +475,66 @@ class ReportSpec(Strict):
     by: list[str] = []
 
 
+class CustomerMessage(str, Enum):
+    """What Kesu tells the customer (the wording: `kesu.notifications.customer`, or the admin's)."""
+
+    ACKNOWLEDGEMENT = "acknowledgement"
+    PROGRESS = "progress"
+    DELAY = "delay"
+    PLAN_OFFER = "plan_offer"
+    RESULT = "result"
+    SURVEY = "survey"
+
+
+class MessageTrigger(str, Enum):
+    """The moments a customer message may go out at: steps of the complaint, or a survey callback scheduled."""
+
+    RECEIVED = "received"
+    ASSIGNED = "assigned"
+    INVESTIGATION_STARTED = "investigation_started"
+    FINDING_RECORDED = "finding_recorded"
+    PLAN_APPROVED = "plan_approved"
+    PUT_PENDING = "put_pending"
+    RESUMED = "resumed"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+    FOLLOW_UP_SCHEDULED = "follow_up_scheduled"
+
+
+MESSAGE_DEFAULT_TRIGGERS = {
+    CustomerMessage.ACKNOWLEDGEMENT: [MessageTrigger.RECEIVED],
+    CustomerMessage.PROGRESS: [MessageTrigger.INVESTIGATION_STARTED],
+    CustomerMessage.DELAY: [MessageTrigger.PUT_PENDING],
+    CustomerMessage.PLAN_OFFER: [MessageTrigger.PLAN_APPROVED],
+    CustomerMessage.RESULT: [MessageTrigger.RESOLVED],
+    CustomerMessage.SURVEY: [MessageTrigger.FOLLOW_UP_SCHEDULED],
+}
+
+
+class CustomerMessageSpec(Strict):
+    """A message the customer is sent (by their preferred channel, unless they opted out) at `on`
+    (by default: the acknowledgement on intake, progress when the investigation starts, the delay
+    notice when the case is put pending, the plan when it is approved, the result on resolution,
+    the survey link with each survey callback). Written as just the message's name for its default."""
+
+    message: CustomerMessage
+    on: list[MessageTrigger] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_alone(cls, value):
+        return {"message": value} if isinstance(value, str) else value
+
+    @field_validator("on", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return [value] if isinstance(value, str) else value
+
+    def triggers(self) -> list[MessageTrigger]:
+        return self.on or MESSAGE_DEFAULT_TRIGGERS[self.message]
+
+
 class ProcessDocument(Strict):
     name: str = Field(pattern=KEY_PATTERN, max_length=50)
     version: int = Field(ge=1)
@@ -497,6 +557,7 @@ class ProcessDocument(Strict):
     accountability: AccountabilitySpec = AccountabilitySpec()
     follow_up: FollowUpSpec = FollowUpSpec()
     pending_reminder_day: int | None = Field(default=None, ge=1, le=28)
+    customer_messages: list[CustomerMessageSpec] = []
     reports: list[ReportSpec] = []
 
     @model_validator(mode="after")
@@ -527,10 +588,17 @@ class ProcessDocument(Strict):
         unknown = set(self.remedy_tasks) - set(TASK_KINDS)
         if unknown:
             raise ValueError(f"remedy_tasks: no department task of kind {sorted(unknown)}; use one of {TASK_KINDS}")
+        messages = [spec.message for spec in self.customer_messages]
+        if len(messages) != len(set(messages)):
+            raise ValueError("customer_messages: name each message once")
         clock_keys = {clock.key for clock in self.clocks}
         if isinstance(self.accountability.on_breach, list) and not set(self.accountability.on_breach) <= clock_keys:
             raise ValueError("accountability.on_breach names a clock the process does not have")
         return self
+
+    def customer_messages_at(self, trigger: str) -> list[CustomerMessage]:
+        """The customer messages that go out at this moment of a complaint of this process."""
+        return [spec.message for spec in self.customer_messages if trigger in spec.triggers()]
 
     def category(self, key: str) -> CategorySpec | None:
         return next((category for category in self.categories if category.key == key), None)

@@ -70,6 +70,7 @@ def task_open(
         complaint=complaint,
         number=complaint.number,
         task=title,
+        task_id=task.pk,
     )
     return task
 
@@ -157,6 +158,7 @@ def task_complete(*, task: Task, actor, result: str) -> Task:
         complaint=task.complaint,
         number=task.complaint.number,
         task=task.title,
+        task_id=task.pk,
     )
     return task
 
@@ -198,6 +200,7 @@ def tasks_overdue_notify(now: dt.datetime) -> int:
                 complaint=task.complaint,
                 number=task.complaint.number,
                 task=task.title,
+                task_id=task.pk,
             )
             told += 1
     return told
