@@ -13,6 +13,7 @@ from kesu.notifications.outbox import deliveries_enqueue
 from kesu.processes.document import MessageTrigger
 
 CUSTOMER_TRIGGERS = frozenset(MessageTrigger)
+WEBHOOK_PREFIX = "complaint."
 
 
 def event_written(sender, instance: Event, created: bool, raw: bool = False, **kwargs) -> None:
@@ -29,7 +30,7 @@ def event_fan_out(event: Event) -> None:
 
 
 def webhook_type(event: Event) -> str:
-    return f"complaint.{event.kind}"
+    return f"{WEBHOOK_PREFIX}{event.kind}"
 
 
 def webhook_deliveries(event: Event) -> list[Delivery]:
