@@ -187,6 +187,61 @@ def sweep_timing(env: dict) -> dict:
     return json.loads(shell(code, env).strip().splitlines()[-1])
 
 
+class Sink:
+    """The company's system a webhook goes to, on this machine: counts each webhook-id it is sent."""
+
+    def __init__(self):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.received: list[str] = []
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers["Content-Length"]))
+                sink.received.append(self.headers["webhook-id"])
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+
+
+def outbox_timing(env: dict, messages: int = 10_000) -> dict:
+    """Queue `messages` webhook deliveries, then let `kesu deliver` drain them to a local sink."""
+    sink = Sink()
+    code = (
+        "from kesu.notifications.models import Delivery, WebhookEndpoint; "
+        "from kesu.notifications.outbox import deliveries_enqueue; "
+        "from kesu.notifications.webhooks import webhook_endpoint_create; "
+        "Delivery.objects.filter(kind='bench').delete(); WebhookEndpoint.objects.filter(name='bench').delete(); "
+        f"endpoint = webhook_endpoint_create(name='bench', url={sink.url!r}); "
+        "body = {'type': 'complaint.received', 'timestamp': '2026-12-02T08:00:00+08:00', 'data': {}}; "
+        f"[deliveries_enqueue([Delivery(channel='webhook', recipient=endpoint.url, kind='bench', payload=body, "
+        "idempotency_key=f'bench-{endpoint.pk}-{n}', endpoint=endpoint) for n in range(start, start + 1000)]) "
+        f"for start in range(0, {messages}, 1000)]"
+    )
+    shell(code, env)
+    started = time.perf_counter()
+    kesu("deliver", env={**env, "KESU_WEBHOOK_ALLOW_PRIVATE": "1"})
+    seconds = time.perf_counter() - started
+    sink.server.shutdown()
+    return {
+        "messages": messages,
+        "seconds": round(seconds, 1),
+        "per_second": round(len(set(sink.received)) / seconds),
+        "lost": messages - len(set(sink.received)),
+        "doubled": len(sink.received) - len(set(sink.received)),
+    }
+
+
 def scenarios(facts: dict, duration: float) -> list[tuple]:
     """(name, the caller's headers, a request maker, clients, seconds): the API, then the web pages."""
 
@@ -327,6 +382,7 @@ def main() -> None:
         "machine": f"{os.cpu_count()} cores",
         "results": results,
         "sweep": sweep_timing(env),
+        "outbox": outbox_timing(env),
         "web_worker_rss_mb": web_rss,
     }
     _print(report)
@@ -356,6 +412,7 @@ def _print(report: dict) -> None:
             f"{row['p50_ms']:>7} {row['p95_ms']:>7} {row['p99_ms']:>7}"
         )
     print(f"sweep: {report['sweep']}")
+    print(f"outbox (webhooks to a local sink, kesu deliver): {report['outbox']}")
     print(f"web worker RSS: {report['web_worker_rss_mb']} MB; demo load: {report['demo_seconds']} s")
 
 
