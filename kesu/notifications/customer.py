@@ -121,5 +121,7 @@ def _channel(customer, template: MessageTemplate | None) -> str | None:
     return usable[0] if usable else None
 
 
-def _parameters(message: CustomerMessage, values: dict) -> dict:
-    return {name: str(values.get(name, "")) for name in PARAMETERS[message]}
+def _parameters(message: CustomerMessage, values: dict) -> list[list[str]]:
+    """[name, value] pairs: a JSON object would lose their order in PostgreSQL's jsonb, and Tencent
+    fills its template by position."""
+    return [[name, str(values.get(name, ""))] for name in PARAMETERS[message]]

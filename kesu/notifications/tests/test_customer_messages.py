@@ -92,7 +92,7 @@ def test_a_customer_who_prefers_sms_gets_the_providers_approved_template(as_, in
     delivery = Delivery.objects.get(customer__isnull=False)
     assert (delivery.channel, delivery.recipient) == ("sms", "+8613812345678")
     assert delivery.payload["sms_template"] == "SMS_0001"
-    assert delivery.payload["params"] == {"number": number}
+    assert delivery.payload["params"] == [["number", number]]
 
 
 def test_sms_without_an_approved_template_falls_back_to_email(as_, intake, smtp_server, settings):
