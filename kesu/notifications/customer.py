@@ -86,6 +86,8 @@ def customer_messages_send(complaint: Complaint, *, trigger: str, reference: str
 
 
 def _delivery(complaint, message: CustomerMessage, language: str, *, reference: str, values: dict) -> Delivery | None:
+    if not _reachable(complaint.customer):
+        return None
     template = MessageTemplate.objects.filter(key=message.value, language=language).first()
     channel = _channel(complaint.customer, template)
     if channel is None:
@@ -106,6 +108,13 @@ def _delivery(complaint, message: CustomerMessage, language: str, *, reference: 
         idempotency_key=f"customer:{complaint.pk}:{message.value}:{reference}",
         complaint=complaint,
         customer=complaint.customer,
+    )
+
+
+def _reachable(customer) -> bool:
+    """Some channel set up could reach this customer (asked before reading any template)."""
+    return bool(
+        (customer.phone and transports()["sms"].available()) or (customer.email and transports()["email"].available())
     )
 
 
