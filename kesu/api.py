@@ -14,6 +14,7 @@ from kesu.followups.api import router as followups_router
 from kesu.improvements.api import router as improvements_router
 from kesu.lib.errors import DomainError
 from kesu.lib.validation import error_message, field_path
+from kesu.notifications.api import outbox_router
 from kesu.notifications.api import router as notifications_router
 from kesu.processes.api import router as processes_router
 from kesu.reports.api import router as reports_router
@@ -38,6 +39,7 @@ api.add_router("/auth", auth_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/processes", processes_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/outbox", outbox_router)
 api.add_router("/tasks", tasks_router)
 api.add_router("/follow-ups", followups_router)
 api.add_router("/accountability", accountability_router)

@@ -204,12 +204,21 @@ def _postpone(deliveries: list[Delivery], until: dt.datetime) -> None:
         )
 
 
+RETRYABLE_STATUSES = (DeliveryStatus.FAILED, DeliveryStatus.PENDING)
+
+
+def may_retry(actor, delivery: Delivery | None = None) -> bool:
+    """Managers and the admin may send a failed or waiting delivery again (without one: may they at all)."""
+    allowed = actor.has_perm("notifications.retry_delivery")
+    return allowed and (delivery is None or delivery.status in RETRYABLE_STATUSES)
+
+
 def delivery_retry(*, delivery: Delivery, actor) -> Delivery:
-    """Send a failed or waiting delivery again now, by hand (managers and the admin)."""
-    if not actor.has_perm("notifications.retry_delivery"):
+    """Send a failed or waiting delivery again now, by hand."""
+    if not may_retry(actor):
         raise NotAllowed(_("Your role does not allow this."))
     with transaction.atomic():
-        Delivery.objects.filter(pk=delivery.pk, status__in=[DeliveryStatus.FAILED, DeliveryStatus.PENDING]).update(
+        Delivery.objects.filter(pk=delivery.pk, status__in=RETRYABLE_STATUSES).update(
             status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
         )
         _nudge_after_commit()

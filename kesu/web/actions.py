@@ -14,6 +14,7 @@ from kesu.complaints.services.common import OPEN_STATUSES
 from kesu.complaints.services.plans import may_decide_as
 from kesu.followups.scheduling import follow_ups_done
 from kesu.improvements.models import ImprovementStatus
+from kesu.notifications.outbox import may_retry
 from kesu.processes.document import EscalationCause
 from kesu.tasks.models import TaskStatus
 
@@ -296,3 +297,11 @@ def may_see_reports(user) -> bool:
 
 def may_download_ledger(user) -> bool:
     return user.has_perm("accountability.view_ledger")
+
+
+# ---- the outbox -------------------------------------------------------------------------------
+
+
+def may_see_outbox(user) -> bool:
+    """The outbox is for those who may send a message again: managers, directors, GMs, the admin."""
+    return may_retry(user)

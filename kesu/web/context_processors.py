@@ -1,5 +1,5 @@
-from kesu.notifications.models import Notification
-from kesu.web.actions import may_download_ledger, may_see_improvements, may_see_reports
+from kesu.notifications.selectors import inbox
+from kesu.web.actions import may_download_ledger, may_see_improvements, may_see_outbox, may_see_reports
 
 
 def pages(request) -> dict:
@@ -9,7 +9,7 @@ def pages(request) -> dict:
         return {}
 
     def unread_notifications() -> int:
-        return Notification.objects.filter(user=user, read_at=None).count()
+        return inbox(user, unread_only=True).count()
 
     return {"unread_notifications": unread_notifications, "nav": _Nav(user)}
 
@@ -25,3 +25,6 @@ class _Nav:
 
     def reports(self) -> bool:
         return may_see_reports(self.user) or may_download_ledger(self.user)
+
+    def outbox(self) -> bool:
+        return may_see_outbox(self.user)

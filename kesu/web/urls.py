@@ -1,6 +1,20 @@
 from django.urls import path
 
-from kesu.web.views import auth, cases, complaint, home, improvements, intake, lists, reports, steps, survey, tasks
+from kesu.web.views import (
+    auth,
+    cases,
+    complaint,
+    home,
+    improvements,
+    intake,
+    lists,
+    notifications,
+    outbox,
+    reports,
+    steps,
+    survey,
+    tasks,
+)
 
 app_name = "web"
 
@@ -34,6 +48,13 @@ urlpatterns = [
     path("cases/<int:pk>/publish/", cases.case_publish, name="case_publish"),
     path("reports/", reports.reports_page, name="reports"),
     path("reports/ledger.xlsx", reports.ledger_download, name="ledger"),
+    path("notifications/", notifications.inbox_page, name="notifications"),
+    path("notifications/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
+    path("notifications/settings/", notifications.notification_settings, name="notification_settings"),
+    path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
+    path("outbox/", outbox.outbox_page, name="outbox"),
+    path("outbox/<int:pk>/", outbox.delivery_page, name="delivery"),
+    path("outbox/<int:pk>/send-again/", outbox.delivery_send_again, name="delivery_send_again"),
     path("survey/<str:token>/", survey.survey, name="survey"),
     path("survey/<str:token>/thanks/", survey.survey_thanks, name="survey_thanks"),
     path("views/", lists.saved_view_save, name="saved_view_save"),

@@ -53,8 +53,9 @@ def visible_text(html: str) -> str:
     return " ".join(parser.words)
 
 
-# Words that are the same in both languages: names, units, the language's own name, "App" (a channel: 微信 App…).
-ALLOWED_LATIN = {"English", "KS", "v1", "Ctrl", "Enter", "Excel", "CSV", "PDF", "MB", "KB", "App"}
+# Words that are the same in both languages: names, units, the language's own name, "App" (a channel: 微信 App…),
+# "Webhook" (a channel of the outbox).
+ALLOWED_LATIN = {"English", "KS", "v1", "Ctrl", "Enter", "Excel", "CSV", "PDF", "MB", "KB", "App", "Webhook"}
 
 
 def latin_words(text: str) -> set[str]:
@@ -172,3 +173,48 @@ def test_the_survey_speaks_both_languages(resolved):
 
     assert not latin_words(chinese)
     assert not han(english) - {"简体中文"}
+
+
+# ---- the inbox and the outbox --------------------------------------------------------------------
+
+
+@pytest.fixture
+def outbox_pages(assigned, staff, settings):
+    from kesu.notifications.models import Delivery, DeliveryAttempt, NotificationKind
+    from kesu.notifications.services import notify
+
+    settings.EMAIL_ENABLED = True
+    staff["manager"].email = "manager@example.com"
+    staff["manager"].save()
+    notify(users=[staff["manager"]], kind=NotificationKind.APPROVAL_NEEDED, number=assigned.number)
+    failed = Delivery.objects.create(
+        channel="sms",
+        recipient="+8613812345678",
+        kind="acknowledgement",
+        idempotency_key="i18n:sms",
+        complaint=assigned,
+        status="failed",
+        attempts=1,
+    )
+    DeliveryAttempt.objects.create(delivery=failed, ok=False, response_code="503", duration_ms=12)
+    return [
+        "/notifications/",
+        "/notifications/?unread=1",
+        "/notifications/settings/",
+        "/outbox/",
+        f"/outbox/{failed.pk}/",
+    ]
+
+
+def test_the_inbox_and_outbox_have_no_english_left_in_chinese(page, outbox_pages):
+    for path in outbox_pages:
+        text = visible_text(page("manager").get(path).content.decode())
+        text = re.sub(r"\S+@\S+", "", text)  # the manager's e-mail in the outbox (masked) is data
+        assert not latin_words(text), (path, latin_words(text))
+
+
+def test_the_inbox_and_outbox_are_all_english_in_english(page, outbox_pages):
+    data = {"经理", "简体中文"}
+    for path in outbox_pages:
+        text = visible_text(page("manager", "en").get(path).content.decode())
+        assert not han(text) - data, (path, han(text) - data)
