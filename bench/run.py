@@ -124,6 +124,30 @@ def children(pid: int) -> list[int]:
     return [int(child) for child in path.read_text().split()] if path.exists() else []
 
 
+# A busy inbox for demo_handler_0 (5 000 notifications, a fifth unread) and an outbox holding
+# 5 000 failed e-mails, so that the inbox and outbox pages are measured with rows to page through.
+SEED_INBOX_AND_OUTBOX = """
+from kesu.accounts.models import User
+from kesu.complaints.models import Complaint
+from kesu.notifications.models import Delivery, Notification
+from django.utils import timezone
+handler = User.objects.get(username="demo_handler_0")
+complaints = list(Complaint.objects.order_by("-id").values_list("id", flat=True)[:5000])
+if not Notification.objects.filter(user=handler).exists():
+    Notification.objects.bulk_create(
+        Notification(user=handler, complaint_id=pk, kind="assigned_to_you", read_at=None if n % 5 else timezone.now())
+        for n, pk in enumerate(complaints)
+    )
+if not Delivery.objects.filter(kind="bench-failed").exists():
+    Delivery.objects.bulk_create(
+        (Delivery(channel="email", recipient=f"customer{n}@example.com", kind="bench-failed", subject="bench",
+                  idempotency_key=f"bench-failed-{n}", complaint_id=pk, status="failed", attempts=6,
+                  last_error="550 mailbox unavailable") for n, pk in enumerate(complaints)),
+        batch_size=1000,
+    )
+"""
+
+
 def prepare(env: dict, complaints: int) -> dict:
     kesu("migrate", "-v0", env=env)
     have = int(shell("from kesu.complaints.models import Complaint; print(Complaint.objects.count())", env).strip())
@@ -134,7 +158,8 @@ def prepare(env: dict, complaints: int) -> dict:
         demo_seconds = round(time.monotonic() - started, 1)
         # what autovacuum would soon do: mark the pages all-visible, so counts can read indexes only
         shell("from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')", env)
-    staff = ("demo_agent", "demo_supervisor", "demo_handler_0")
+    staff = ("demo_agent", "demo_supervisor", "demo_handler_0", "demo_manager")
+    shell(SEED_INBOX_AND_OUTBOX, env)
     tokens = {who: kesu("issue_key", who, "--user", env=env).strip() for who in staff}
     # the web pages' callers: a signed-in session each, as the sign-in page would leave it
     sessions = json.loads(
@@ -334,7 +359,7 @@ def page_scenarios(facts: dict, duration: float) -> list[tuple]:
     def complaint_page():
         return "GET", f"/complaints/{random.choice(facts['numbers'])}/", None
 
-    supervisor, handler = signed_in("demo_supervisor"), signed_in("demo_handler_0")
+    supervisor, handler, manager = (signed_in(who) for who in ("demo_supervisor", "demo_handler_0", "demo_manager"))
     search = urlencode({"q": "配送 延误"})
     return [
         ("page: my work of a handler", handler, page("/"), 4, duration),
@@ -342,6 +367,8 @@ def page_scenarios(facts: dict, duration: float) -> list[tuple]:
         ("page: complaint list", supervisor, page("/complaints/"), 8, duration),
         ("page: list, text search 配送 延误", supervisor, page(f"/complaints/?{search}"), 8, duration),
         ("page: one complaint", supervisor, complaint_page, 8, duration),
+        ("page: inbox of a busy handler", handler, page("/notifications/"), 4, duration),
+        ("page: outbox, 5 000 failed", manager, page("/outbox/"), 4, duration),
     ]
 
 
