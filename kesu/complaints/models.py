@@ -56,6 +56,18 @@ class Complaint(models.Model):
     incident_at = models.DateTimeField(_("incident time"), null=True, blank=True)
     incident_place = models.CharField(_("incident place"), max_length=200, blank=True)
     fields = models.JSONField(_("process fields"), default=dict, blank=True)
+    is_anonymous = models.BooleanField(
+        _("anonymous"),
+        default=False,
+        help_text=_("Neither phone nor e-mail was given; nothing is sent to the customer."),
+    )
+    regulator_case_number = models.CharField(_("regulator's case number"), max_length=50, blank=True)
+    regulator_assigned_at = models.DateTimeField(
+        _("assigned by the regulator at"),
+        null=True,
+        blank=True,
+        help_text=_("When the regulator's platform (12315) passed the complaint on; its deadline counts from here."),
+    )
 
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -128,6 +140,11 @@ class Complaint(models.Model):
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["-received_at", "-id"], name="complaint_received"),
+            models.Index(
+                fields=["regulator_case_number"],
+                name="complaint_regulator_case",
+                condition=~Q(regulator_case_number=""),
+            ),
             models.Index(fields=["status", "-received_at"], name="complaint_status"),
             models.Index(fields=["assignee", "status"], name="complaint_assignee"),
             models.Index(fields=["department", "status"], name="complaint_department"),

@@ -56,6 +56,8 @@ class ComplaintIn(In):
     priority: Priority | None = None
     department: str | None = Field(default=None, max_length=50)
     fields: dict[str, Any] = Field(default_factory=dict, max_length=50)
+    regulator_case_number: str = Field(default="", max_length=50)
+    regulator_assigned_at: LocalDatetime | None = None
 
 
 class ComplaintFilterIn(Schema):
@@ -232,6 +234,9 @@ class ComplaintOut(ComplaintSummaryOut):
     reopen_count: int
     involved_staff: list[PersonOut]
     waiting_for_customer: bool
+    is_anonymous: bool
+    regulator_case_number: str
+    regulator_assigned_at: dt.datetime | None
     escalated_to: PersonOut | None
     clocks: list[ClockOut]
     plan: PlanOut | None

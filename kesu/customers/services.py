@@ -37,5 +37,10 @@ def customer_find_or_create(*, phone: str = "", email: str = "", **details) -> C
         return Customer.objects.get(phone=phone)
 
 
+def customer_create_anonymous(**details) -> Customer:
+    """A complainant who left no phone or e-mail: a customer of their own, never matched to another."""
+    return Customer.objects.create(**details)
+
+
 def personal_data_access_log(*, customer: Customer, user, purpose: str) -> None:
     PersonalDataAccess.objects.create(customer=customer, user=user, purpose=purpose)

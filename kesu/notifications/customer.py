@@ -74,7 +74,7 @@ def customer_messages_send(complaint: Complaint, *, trigger: str, reference: str
     if not messages:
         return
     customer = complaint.customer
-    if customer.messages_opt_out:
+    if complaint.is_anonymous or customer.messages_opt_out:  # an anonymous customer is never written to
         return
     language = customer.language or settings.LANGUAGE_CODE
     with translation.override(language):

@@ -242,6 +242,7 @@ class Trigger(str, Enum):
     REOPENED = "reopened"
     ESCALATED = "escalated"
     ESCALATION_ACCEPTED = "escalation_accepted"
+    REGULATOR_ASSIGNED = "regulator_assigned"
 
 
 class PauseReason(str, Enum):

@@ -464,9 +464,17 @@ class IntakeForm(PageForm):
         required=False,
     )
 
+    regulator_case_number = forms.CharField(label=_("Regulator's case number"), max_length=50, required=False)
+    regulator_assigned_at = forms.DateTimeField(
+        label=_("Assigned by the regulator at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
     def __init__(self, *args, spec: ProcessDocument, category: str = "", **kwargs):
         self.spec = spec
         super().__init__(*args, **kwargs)
+        self.takes_regulator_transfers = Channel.REGULATOR in spec.channels
         channels = [(key, label) for key, label in Channel.choices if key in spec.channels]
         self.fields["channel"].choices = channels
         self.fields["channel"].initial = Channel.PHONE if Channel.PHONE in spec.channels else channels[0][0]

@@ -2,6 +2,7 @@
 
 import json
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,6 +22,20 @@ def remedy_text(remedy: dict) -> str:
     if remedy.get("note"):
         text += f" ({remedy['note']})"
     return text
+
+
+def regulator_closing_fields(complaint, *, finding_label: str, plan) -> list[tuple[str, str]]:
+    """The four fields the 12315 platform asks for when the company closes a transferred case
+    (处理时间, 处理过程, 处理方式, 处理结果), filled from the complaint so they can be copied back."""
+    handled_at = timezone.localtime(complaint.resolved_at).strftime("%Y-%m-%d %H:%M") if complaint.resolved_at else ""
+    course = "\n".join(part for part in (finding_label, complaint.finding_note) if part)
+    method = "\n".join([plan.summary, *map(remedy_text, plan.remedies)]) if plan else ""
+    return [
+        (_("Handling time"), handled_at),
+        (_("How it was handled"), course),
+        (_("Means of settlement"), method),
+        (_("Result"), complaint.resolution),
+    ]
 
 
 def event_details(event: Event, spec: ProcessDocument) -> list[tuple[str, str]]:

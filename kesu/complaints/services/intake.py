@@ -16,15 +16,20 @@ from kesu.complaints.search import search_terms
 from kesu.complaints.services.common import record
 from kesu.complaints.services.numbering import next_complaint_number
 from kesu.complaints.services.routing import priority_by_rules, route
-from kesu.customers.services import customer_find_or_create, normalize_phone
+from kesu.customers.services import customer_create_anonymous, customer_find_or_create, normalize_phone
 from kesu.lib.errors import FieldError
 from kesu.notifications.models import NotificationKind
 from kesu.notifications.services import notify
 from kesu.processes.document import ProcessDocument, Trigger, rule_facts
 from kesu.processes.models import Process
 from kesu.processes.services import default_process
+from kesu.processes.vocabulary import Channel
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
+
+# Where a complaint may come without any way to answer it: an unsigned letter, a walk-in who leaves
+# no number, a regulator's transfer that names no contact.
+ANONYMOUS_CHANNELS = frozenset({Channel.LETTER, Channel.STORE, Channel.REGULATOR})
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ class Intake:
     incident_place: str = ""
     received_at: dt.datetime | None = None
     fields: dict[str, Any] = field(default_factory=dict)
+    regulator_case_number: str = ""
+    regulator_assigned_at: dt.datetime | None = None
 
 
 def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey | None = None) -> Complaint:
@@ -75,9 +82,11 @@ def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey 
     values = _clean_fields(process.spec, intake.category, intake.fields)
     department = active_department(intake.department, field="department") if intake.department else None
     phone = normalize_phone(intake.customer.phone, field="customer.phone") if intake.customer.phone else ""
-    if not phone and not intake.customer.email:
+    anonymous = not phone and not intake.customer.email
+    if anonymous and channel not in ANONYMOUS_CHANNELS:
         raise FieldError("customer.phone", _("Give the customer's phone number or e-mail."))
     received_at = _not_in_future(intake.received_at, "received_at") or timezone.now()
+    regulator_case_number, regulator_assigned_at = _regulator_transfer(intake, channel)
     _not_in_future(intake.incident_at, "incident_at")
 
     facts = rule_facts(
@@ -94,7 +103,11 @@ def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey 
 
     number = next_complaint_number(process)
     with transaction.atomic():
-        customer = customer_find_or_create(**{**vars(intake.customer), "phone": phone})
+        customer = (
+            customer_create_anonymous(**{**vars(intake.customer), "phone": "", "email": ""})
+            if anonymous
+            else customer_find_or_create(**{**vars(intake.customer), "phone": phone})
+        )
         subject = intake.subject.strip() or _subject_from(intake.description)
         recorded_at = timezone.now()
         complaint = Complaint(
@@ -115,10 +128,14 @@ def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey 
             received_at=received_at,
             created_by=actor,
             integration=integration,
+            is_anonymous=anonymous,
+            regulator_case_number=regulator_case_number,
+            regulator_assigned_at=regulator_assigned_at,
         )
-        clocks = clocks_for_new_complaint(
-            complaint, [(Trigger.RECEIVED, complaint.received_at), (Trigger.RECORDED, recorded_at)]
-        )
+        triggers = [(Trigger.RECEIVED, complaint.received_at), (Trigger.RECORDED, recorded_at)]
+        if regulator_assigned_at is not None:
+            triggers.append((Trigger.REGULATOR_ASSIGNED, regulator_assigned_at))
+        clocks = clocks_for_new_complaint(complaint, triggers)
         complaint.save(force_insert=True)
         Event.objects.create(
             complaint=complaint,
@@ -165,6 +182,21 @@ def _channel(intake: Intake, spec: ProcessDocument, integration: IntegrationKey 
     if intake.channel not in spec.channels:
         raise FieldError("channel", _("This process does not take in complaints from this channel."))
     return intake.channel
+
+
+def _regulator_transfer(intake: Intake, channel: str) -> tuple[str, dt.datetime | None]:
+    """A regulator's transfer (12315) carries the platform's case number and the time it was assigned
+    to the company, from which the platform's negotiation deadline counts; other channels carry neither."""
+    case_number = intake.regulator_case_number.strip()
+    if channel != Channel.REGULATOR:
+        if case_number or intake.regulator_assigned_at:
+            raise FieldError("regulator_case_number", _("Only a regulator's transfer has a regulator's case number."))
+        return "", None
+    if not case_number:
+        raise FieldError("regulator_case_number", _("Give the regulator's case number."))
+    if intake.regulator_assigned_at is None:
+        raise FieldError("regulator_assigned_at", _("Give the time the regulator assigned the complaint."))
+    return case_number, _not_in_future(intake.regulator_assigned_at, "regulator_assigned_at")
 
 
 def _clean_fields(spec: ProcessDocument, category_key: str, values: dict[str, Any]) -> dict[str, Any]:

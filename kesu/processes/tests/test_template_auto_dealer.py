@@ -192,7 +192,10 @@ def test_a_wrong_plate_or_vin_is_refused_naming_the_field(as_, fields, field, me
     ("change", "priority"),
     [
         ({}, "medium"),
-        ({"channel": "regulator"}, "high"),  # passed on by the authorities (行政主管部门)
+        (  # passed on by the authorities (行政主管部门)
+            {"channel": "regulator", "regulator_case_number": "3101", "regulator_assigned_at": "2026-11-02T09:00"},
+            "high",
+        ),
         ({"description": "客户称要找媒体曝光此事。"}, "high"),  # 重大投诉
         ({"channel": "letter", "description": "已向12315投诉。"}, "high"),
     ],

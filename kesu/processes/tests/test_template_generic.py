@@ -158,7 +158,9 @@ def test_the_routing_creates_the_departments_it_names(generic):
 
 @pytest.mark.parametrize(("channel", "priority"), [("regulator", "high"), ("phone", "medium"), ("web", "medium")])
 def test_a_complaint_passed_on_by_a_regulator_is_high_priority(as_, channel, priority):
-    assert as_("agent").post("/complaints", intake(channel=channel)).json()["priority"]["key"] == priority
+    transfer = {"regulator_case_number": "3101150020261102001", "regulator_assigned_at": "2026-11-02T09:00"}
+    body = intake(channel=channel, **(transfer if channel == "regulator" else {}))
+    assert as_("agent").post("/complaints", body).json()["priority"]["key"] == priority
 
 
 # --- deadlines on real dates ----------------------------------------------------------------------------

@@ -140,3 +140,67 @@ def test_only_staff_who_take_in_complaints_see_the_intake(page):
     assert page("logistics_clerk").post("/intake/", FORM).status_code == 403
     assert htmx(page("finance"), "get", "/intake/customer/", {"customer_phone": "13812345678"}).status_code == 403
     assert Complaint.objects.count() == 0
+
+
+def test_a_12315_transfer_is_recorded_with_the_platforms_case_number_where_the_process_takes_them(staff, page):
+    process_load_template("generic")
+    agent = page("agent")
+    assert "监管平台案件编号" in agent.get("/intake/?process=generic").content.decode()
+    assert "监管平台案件编号" not in agent.get("/intake/?process=call_center").content.decode()
+
+    transfer = {
+        "process": "generic",
+        "customer_phone": "13812345678",
+        "channel": "regulator",
+        "category": "service_quality",
+        "description": "12315转办：门店拒绝退货。",
+        "fields_complained_object": "徐汇门店",
+        "regulator_case_number": "3101150020261102001",
+        "regulator_assigned_at": "2026-11-02T09:00",
+    }
+    response = agent.post("/intake/", transfer)
+
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302
+    assert complaint.regulator_case_number == "3101150020261102001"
+    html = agent.get(f"/complaints/{complaint.number}/").content.decode()
+    assert "3101150020261102001" in html
+    assert "回填12315平台" in html and "处理方式" in html
+
+
+def test_a_12315_transfer_without_its_case_number_is_refused_on_that_field(staff, page):
+    process_load_template("generic")
+    response = page("agent").post(
+        "/intake/",
+        {
+            "process": "generic",
+            "customer_phone": "13812345678",
+            "channel": "regulator",
+            "category": "service_quality",
+            "description": "12315转办。",
+            "fields_complained_object": "徐汇门店",
+        },
+    )
+
+    assert response.status_code == 422
+    assert 'id="id_regulator_case_number-errors"' in response.content.decode()
+    assert Complaint.objects.count() == 0
+
+
+def test_an_unsigned_letter_is_recorded_as_anonymous(staff, page):
+    process_load_template("generic")
+    agent = page("agent")
+    response = agent.post(
+        "/intake/",
+        {
+            "process": "generic",
+            "channel": "letter",
+            "category": "service_quality",
+            "description": "匿名来信。",
+            "fields_complained_object": "门店",
+        },
+    )
+
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302 and complaint.is_anonymous
+    assert "匿名：未留电话和邮箱" in agent.get(f"/complaints/{complaint.number}/").content.decode()

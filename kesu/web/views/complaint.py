@@ -30,6 +30,7 @@ def body_context(request, complaint, **forms) -> dict:
     category = spec.category(complaint.category)
     finding = spec.findings.get(complaint.finding)
     plan = selectors.current_plan(complaint)
+    finding_label = str(finding.label) if finding else ""
     actions = allowed_actions(user, complaint, viewer)
     reveal = user.has_perm("complaints.view_customer_pii")
     if reveal:
@@ -38,7 +39,7 @@ def body_context(request, complaint, **forms) -> dict:
         "complaint": complaint,
         "customer": customer_out(complaint.customer, masked=not reveal),
         "category_label": str(category.label) if category else complaint.category,
-        "finding_label": str(finding.label) if finding else "",
+        "finding_label": finding_label,
         "tier": spec.tier(complaint.tier),
         "actions": actions,
         "action_keys": {action.key for action in actions},
@@ -53,6 +54,9 @@ def body_context(request, complaint, **forms) -> dict:
         "plan": plan,
         "plan_remedies": [presenters.remedy_text(remedy) for remedy in plan.remedies] if plan else [],
         "fields": presenters.field_rows(complaint),
+        "regulator_fields": presenters.regulator_closing_fields(complaint, finding_label=finding_label, plan=plan)
+        if complaint.regulator_case_number
+        else [],
         "involved_staff": list(complaint.involved_staff.all()),
         "tasks": task_rows(user, complaint, complaint_tasks(complaint)),
         "accountabilities": accountability_rows(

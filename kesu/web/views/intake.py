@@ -49,6 +49,8 @@ def _intake_from(form: IntakeForm, process: Process) -> Intake:
         incident_at=data.get("incident_at"),
         incident_place=data.get("incident_place", ""),
         fields=form.field_values(),
+        regulator_case_number=data.get("regulator_case_number", ""),
+        regulator_assigned_at=data.get("regulator_assigned_at"),
     )
 
 
