@@ -9,6 +9,7 @@ bench/results/<date>-<N>.json. The figures are for reading (bench/README.md), no
 """
 
 import argparse
+import csv
 import datetime as dt
 import http.client
 import json
@@ -267,6 +268,55 @@ def outbox_timing(env: dict, messages: int = 10_000) -> dict:
     }
 
 
+def import_timing(env: dict, rows: int = 100_000) -> dict:
+    """Write a history file of `rows` complaints (nine in ten closed), then time `kesu import --dry-run`
+    and `kesu import` of it into the bench database (goal: under 5 minutes)."""
+    process = json.loads(
+        shell(
+            "import json; from kesu.processes.services import default_process; p = default_process().spec; "
+            "print(json.dumps({'channels': [str(c.value) for c in p.channels], "
+            "'categories': [c.key for c in p.categories]}))",
+            env,
+        )
+    )
+    path = ROOT / "bench" / "var" / "import.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    run = int(time.time())
+    generator = random.Random(run)
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["编号", "受理时间", "渠道", "类别", "客户姓名", "电话", "投诉内容", "状态", "结案时间"])
+        for n in range(rows):
+            received = dt.datetime(2024, 1, 1, 8) + dt.timedelta(minutes=generator.randrange(500_000))
+            closed = generator.random() < 0.9
+            closed_at = received + dt.timedelta(hours=generator.randrange(1, 200))
+            writer.writerow(
+                [
+                    f"H{run}-{n}",
+                    f"{received:%Y-%m-%d %H:%M}",
+                    generator.choice(process["channels"]),
+                    generator.choice(process["categories"]),
+                    f"客户{n % 5000}",
+                    f"139{generator.randrange(10**8):08d}",
+                    str(generator.choice(phrases.DETAILS)),
+                    "closed" if closed else "new",
+                    f"{closed_at:%Y-%m-%d %H:%M}" if closed else "",
+                ]
+            )
+    started = time.perf_counter()
+    kesu("import", str(path), "--dry-run", env=env)
+    checked = time.perf_counter() - started
+    started = time.perf_counter()
+    kesu("import", str(path), env=env)
+    seconds = time.perf_counter() - started
+    return {
+        "rows": rows,
+        "dry_run_seconds": round(checked, 1),
+        "seconds": round(seconds, 1),
+        "per_second": round(rows / seconds),
+    }
+
+
 def scenarios(facts: dict, duration: float) -> list[tuple]:
     """(name, the caller's headers, a request maker, clients, seconds): the API, then the web pages."""
 
@@ -410,6 +460,7 @@ def main() -> None:
         "results": results,
         "sweep": sweep_timing(env),
         "outbox": outbox_timing(env),
+        "import": import_timing(env),
         "web_worker_rss_mb": web_rss,
     }
     _print(report)
@@ -440,6 +491,7 @@ def _print(report: dict) -> None:
         )
     print(f"sweep: {report['sweep']}")
     print(f"outbox (webhooks to a local sink, kesu deliver): {report['outbox']}")
+    print(f"history import (kesu import of a generated CSV): {report['import']}")
     print(f"web worker RSS: {report['web_worker_rss_mb']} MB; demo load: {report['demo_seconds']} s")
 
 
