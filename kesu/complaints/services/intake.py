@@ -66,12 +66,26 @@ class Intake:
     regulator_assigned_at: dt.datetime | None = None
 
 
-def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey | None = None) -> Complaint:
-    """登记: record a complaint from a member of staff (`actor`) or a channel integration.
+@dataclass(frozen=True)
+class _Checked:
+    """An intake that passed every check, with what the checks settled."""
 
-    Everything is checked before anything is written; the customer is found by phone
-    (else e-mail) or created; the complaint gets its number and a `received` event.
-    """
+    process: Process
+    channel: str
+    category: str
+    values: dict[str, Any]
+    department: Any
+    phone: str
+    anonymous: bool
+    received_at: dt.datetime
+    regulator_case_number: str
+    regulator_assigned_at: dt.datetime | None
+    priority: str
+    handler: Any
+
+
+def complaint_intake_check(*, intake: Intake, actor=None, integration: IntegrationKey | None = None) -> _Checked:
+    """Every check intake makes, without writing anything (an import's dry run asks it row by row)."""
     if actor is not None:
         require_permission(actor, "intake_complaint")
     process = _process(intake.process)
@@ -100,12 +114,35 @@ def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey 
     priority = intake.priority or priority_by_rules(process.spec, facts, category.default_priority)
     facts["priority"] = priority
     routed_department, handler = (None, None) if department else route(process.spec, facts)
+    return _Checked(
+        process=process,
+        channel=channel,
+        category=category.key,
+        values=values,
+        department=department or routed_department,
+        phone=phone,
+        anonymous=anonymous,
+        received_at=received_at,
+        regulator_case_number=regulator_case_number,
+        regulator_assigned_at=regulator_assigned_at,
+        priority=priority,
+        handler=handler,
+    )
 
+
+def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey | None = None) -> Complaint:
+    """登记: record a complaint from a member of staff (`actor`) or a channel integration.
+
+    Everything is checked before anything is written; the customer is found by phone
+    (else e-mail) or created; the complaint gets its number and a `received` event.
+    """
+    checked = complaint_intake_check(intake=intake, actor=actor, integration=integration)
+    process, channel, phone = checked.process, checked.channel, checked.phone
     number = next_complaint_number(process)
     with transaction.atomic():
         customer = (
             customer_create_anonymous(**{**vars(intake.customer), "phone": "", "email": ""})
-            if anonymous
+            if checked.anonymous
             else customer_find_or_create(**{**vars(intake.customer), "phone": phone})
         )
         subject = intake.subject.strip() or _subject_from(intake.description)
@@ -115,26 +152,26 @@ def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey 
             process=process,
             customer=customer,
             channel=channel,
-            category=category.key,
-            priority=priority,
+            category=checked.category,
+            priority=checked.priority,
             subject=subject,
             description=intake.description,
             search_terms=search_terms(subject, intake.description, customer.name, phone=customer.phone),
             demand=intake.demand,
             incident_at=intake.incident_at,
             incident_place=intake.incident_place,
-            fields=values,
-            department=department or routed_department,
-            received_at=received_at,
+            fields=checked.values,
+            department=checked.department,
+            received_at=checked.received_at,
             created_by=actor,
             integration=integration,
-            is_anonymous=anonymous,
-            regulator_case_number=regulator_case_number,
-            regulator_assigned_at=regulator_assigned_at,
+            is_anonymous=checked.anonymous,
+            regulator_case_number=checked.regulator_case_number,
+            regulator_assigned_at=checked.regulator_assigned_at,
         )
         triggers = [(Trigger.RECEIVED, complaint.received_at), (Trigger.RECORDED, recorded_at)]
-        if regulator_assigned_at is not None:
-            triggers.append((Trigger.REGULATOR_ASSIGNED, regulator_assigned_at))
+        if checked.regulator_assigned_at is not None:
+            triggers.append((Trigger.REGULATOR_ASSIGNED, checked.regulator_assigned_at))
         clocks = clocks_for_new_complaint(complaint, triggers)
         complaint.save(force_insert=True)
         Event.objects.create(
@@ -146,8 +183,8 @@ def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey 
             data={"channel": channel, "integration": integration.name if integration else None},
         )
         Clock.objects.bulk_create(clocks)
-        if handler is not None:
-            _assign_by_rule(complaint, handler)
+        if checked.handler is not None:
+            _assign_by_rule(complaint, checked.handler)
     return complaint
 
 
