@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run lint test browser bench clean
+.PHONY: setup run lint test packages bench clean
 
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard kesu/locale/*/LC_MESSAGES/*.po))
 
@@ -14,14 +14,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# The browser tests drive Debian's Chromium (with CJK fonts for the Chinese pages).
-BROWSER_PACKAGES := chromium fonts-noto-cjk
-browser:
-	@if ! dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1; then \
+# Debian packages the tests need: Chromium (with CJK fonts for the Chinese pages) for the browser
+# tests, Dovecot for the e-mail intake tests (each test starts its own instance on free ports).
+PACKAGES := chromium fonts-noto-cjk dovecot-imapd dovecot-lmtpd
+packages:
+	@if ! dpkg -s $(PACKAGES) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PACKAGES); \
 	  else \
-	    echo "Install $(BROWSER_PACKAGES) (apt-get, as root) to run the browser tests."; \
+	    echo "Install $(PACKAGES) (apt-get, as root) to run the browser and e-mail tests."; \
 	  fi; \
 	fi
 
@@ -42,7 +43,7 @@ lint: setup
 	$(BIN)/ruff check kesu bench
 	$(BIN)/ruff format --check kesu bench
 
-test: setup lint browser
+test: setup lint packages
 	$(BIN)/pytest
 
 # Kesu measured as production runs it (PostgreSQL from DATABASE_URL): see bench/README.md.

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kesu.improvements",
     "kesu.cases",
     "kesu.attachments",
+    "kesu.mailin",
     "kesu.web",
     "kesu.core",
 ]
@@ -204,6 +205,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kesu@localhost")
 MAIL_DOMAIN = env_str("KESU_MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost")
+# Inbound e-mail (kesu.mailin): the mailboxes are set up in the admin; the worker polls them.
+MAILIN_TIMEOUT = env_int("KESU_MAILIN_TIMEOUT", 30)
 
 # SMS: off unless KESU_SMS_PROVIDER is set (aliyun or tencent) with its credentials.
 SMS_PROVIDER = env_str("KESU_SMS_PROVIDER")
