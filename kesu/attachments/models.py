@@ -25,7 +25,13 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(_("size"))
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty: the customer sent it."),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 

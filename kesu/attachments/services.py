@@ -80,7 +80,8 @@ def sniff_content_type(head: bytes) -> str | None:
 
 
 def attachment_add(*, complaint: Complaint, actor, upload: UploadedFile, caption: str = "") -> Attachment:
-    """Add a photo, video, call recording or PDF to the complaint; anyone who may see it may add one.
+    """Add a photo, video, call recording or PDF to the complaint; anyone who may see it may add one,
+    and the customer (`actor` None) by e-mail.
 
     Refused with a FieldError on `file` when it is empty, too large or of a type we do not take.
     """

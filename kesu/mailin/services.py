@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 from importlib import metadata
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from imapclient import IMAPClient
 from imapclient.exceptions import CapabilityError
 
+from kesu.attachments.services import attachment_add
 from kesu.complaints.models import Complaint
 from kesu.complaints.services.intake import CustomerIn, Intake, complaint_create
 from kesu.complaints.services.lifecycle import complaint_add_note, complaint_customer_replied
-from kesu.lib.errors import DomainError
+from kesu.lib.errors import DomainError, FieldError
 from kesu.mailin.models import InboundMail, InboundOutcome, Mailbox
 from kesu.mailin.parsing import ParsedMail, header_hash, parse
 from kesu.notifications.models import Delivery
@@ -182,18 +184,24 @@ def thread_of(mail: ParsedMail) -> Complaint | None:
     return None
 
 
-def _with_attachment_names(text: str, mail: ParsedMail) -> str:
-    # Attachments stay in the mailbox (an attachment is recorded with the member of staff who added it).
-    if not mail.attachments:
-        return text
-    names = ", ".join(item.name for item in mail.attachments)
-    return f"{text}\n\n" + _("Attached in the e-mail (kept in the mailbox): %(names)s") % {"names": names}
+def _attach(complaint: Complaint, mail: ParsedMail) -> None:
+    """Keep the mail's photos, videos, recordings and PDFs with the complaint, as sent by the customer;
+    one Kesu does not take is named in a note, so the handler knows to look in the mailbox."""
+    for item in mail.attachments:
+        try:
+            attachment_add(complaint=complaint, actor=None, upload=SimpleUploadedFile(item.name, item.content))
+        except FieldError as refusal:
+            text = _("The e-mail's attachment %(name)s was not kept: %(reason)s") % {
+                "name": item.name,
+                "reason": refusal.message,
+            }
+            complaint_add_note(complaint=complaint, actor=None, text=text)
 
 
 def _reply(complaint: Complaint, mail: ParsedMail) -> None:
     text = _("E-mail from the customer (%(sender)s): %(subject)s") % {"sender": mail.sender, "subject": mail.subject}
-    text = _with_attachment_names(f"{text}\n\n{mail.body}".strip(), mail)
-    complaint_add_note(complaint=complaint, actor=None, text=text)
+    complaint_add_note(complaint=complaint, actor=None, text=f"{text}\n\n{mail.body}".strip())
+    _attach(complaint, mail)
     if complaint.waiting_for_customer and complaint.assignee is not None:
         try:
             complaint_customer_replied(
@@ -221,14 +229,16 @@ def _create(mailbox: Mailbox, mail: ParsedMail) -> Complaint:
     received_at = mail.date if isinstance(mail.date, dt.datetime) and mail.date.tzinfo else None
     if received_at is not None and received_at > timezone.now():
         received_at = None
-    return complaint_create(
+    complaint = complaint_create(
         intake=Intake(
             channel=mailbox.channel,
             customer=CustomerIn(email=mail.sender, name=mail.sender_name[:100]),
             category=category,
-            description=_with_attachment_names(mail.body or mail.subject or _("(an e-mail without text)"), mail),
+            description=mail.body or mail.subject or _("(an e-mail without text)"),
             subject=mail.subject[:200],
             process=process,
             received_at=received_at,
         )
     )
+    _attach(complaint, mail)
+    return complaint

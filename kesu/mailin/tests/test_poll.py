@@ -170,7 +170,7 @@ def test_a_bad_mailbox_does_not_stop_the_others_and_a_bad_mail_not_its_mailbox(d
     assert InboundMail.objects.get(outcome=InboundOutcome.SKIPPED).reason
 
 
-def test_a_reply_ends_the_wait_for_the_customer_and_names_its_attachment(dovecot, process, staff):
+def test_a_reply_ends_the_wait_for_the_customer_and_its_attachment_is_kept_as_the_customers(dovecot, process, staff):
     from kesu.complaints.services import complaint_assign, complaint_wait_for_customer
 
     dovecot.deliver(mail("周六 <zhou@customer.test>", "发票开错", "发票抬头错了。"))
@@ -191,6 +191,7 @@ def test_a_reply_ends_the_wait_for_the_customer_and_names_its_attachment(dovecot
     reply["Message-ID"] = make_msgid(domain="customer.test")
     reply.set_content("发票见附件。")
     reply.add_attachment(b"%PDF-1.4\n%test\n", maintype="application", subtype="pdf", filename="发票.pdf")
+    reply.add_attachment(b"MZ\x90\x00", maintype="application", subtype="octet-stream", filename="setup.exe")
     dovecot.deliver(reply.as_bytes())
 
     assert poll_mailbox(mailbox).threaded == 1
@@ -198,8 +199,11 @@ def test_a_reply_ends_the_wait_for_the_customer_and_names_its_attachment(dovecot
     complaint.refresh_from_db()
     assert not complaint.waiting_for_customer
     assert complaint.events.filter(kind=EventKind.CUSTOMER_REPLIED).exists()
-    note = complaint.events.filter(kind=EventKind.NOTE).last()
-    assert "发票见附件。" in note.text and "发票.pdf" in note.text
+    notes = [event.text for event in complaint.events.filter(kind=EventKind.NOTE).order_by("id")]
+    assert any("发票见附件。" in text for text in notes)
+    invoice = complaint.attachments.get()
+    assert (invoice.name, invoice.content_type, invoice.uploaded_by) == ("发票.pdf", "application/pdf", None)
+    assert any("setup.exe" in text and "未保存" in text for text in notes)  # refused, and said so
 
 
 def test_bounces_are_skipped(dovecot, process):
