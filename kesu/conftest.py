@@ -1,13 +1,19 @@
 """Personas and an API client for tests that read like the process they check."""
 
+import datetime as dt
+import itertools
 import json
 
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from kesu.accounts.models import ApiToken, Department, IntegrationKey, User
 from kesu.accounts.roles import Role
+from kesu.notifications.models import Delivery
+from kesu.notifications.outbox import outbox_send
+from kesu.notifications.tests.test_sms import serve
 from kesu.processes.services import process_load_template
 
 
@@ -101,6 +107,12 @@ def staff(departments):
 
 
 @pytest.fixture
+def admin(db):
+    """The administrator, who may see the outbox and send again (not one of `staff`, whom the rules notify)."""
+    return make_staff("admin", Role.ADMIN)
+
+
+@pytest.fixture
 def call_center(db):
     return process_load_template("call_center", make_default=True)
 
@@ -124,6 +136,28 @@ def web_portal_key(db):
     return key
 
 
+_delivery_keys = itertools.count(1)
+
+
+@pytest.fixture
+def delivery(db):
+    """`delivery(minutes_ago=..., status=..., channel=...)`: a message in the outbox, as the senders leave it —
+    an e-mail to zhang@example.com telling of an assignment, waiting, unless told otherwise."""
+
+    def make(*, minutes_ago: int = 0, **fields) -> Delivery:
+        values = {
+            "channel": "email",
+            "recipient": "zhang@example.com",
+            "kind": "assigned_to_you",
+            "idempotency_key": f"test:{next(_delivery_keys)}",
+            "created_at": timezone.now() - dt.timedelta(minutes=minutes_ago),
+            **fields,
+        }
+        return Delivery.objects.create(**values)
+
+    return make
+
+
 PHONE_INTAKE = {
     "channel": "phone",
     "customer": {"phone": "13812345678", "name": "张三", "gender": "male", "region": "上海"},
@@ -136,3 +170,39 @@ PHONE_INTAKE = {
 @pytest.fixture
 def intake():
     return json.loads(json.dumps(PHONE_INTAKE))
+
+
+# ---- the customer portal's callers (kesu/portal/tests, the browser's journey) ----
+
+
+@pytest.fixture
+def retail(db):
+    return process_load_template("retail", make_default=True)
+
+
+@pytest.fixture
+def frontline(retail, staff):
+    department = Department.objects.get(code="frontline_service")
+    return make_staff("frontline", Role.HANDLER, department=department, display_name="王芳")
+
+
+@pytest.fixture
+def as_staff(staff, frontline):
+    people = {**staff, "frontline": frontline}
+    return lambda name: Api(user=people[name])
+
+
+@pytest.fixture
+def sms(db, settings, httpserver):
+    """The SMS provider (a local Alibaba Cloud stand-in); `sms.codes()` are the codes it was asked to send."""
+    vendor = serve(settings, httpserver, "aliyun")
+    settings.SMS_CODE_TEMPLATE = "SMS_CODE_001"
+    settings.SMS_PER_NUMBER = {"minute": 0, "hour": 0, "day": 0}
+
+    def codes() -> list[str]:
+        outbox_send()
+        params = [json.loads(sent["TemplateParam"]) for sent in vendor.received]
+        return [sent["code"] for sent in params if "code" in sent]
+
+    vendor.codes = codes
+    return vendor

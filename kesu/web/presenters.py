@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kesu.accounts.models import User, staff_name
 from kesu.complaints.models import ContactDirection, ContactPurpose, Event, EventKind, Status
 from kesu.complaints.remedies import RemedyKind
 from kesu.followups.models import Satisfaction
@@ -34,16 +35,27 @@ def regulator_closing_fields(complaint, *, finding_label: str, plan) -> list[tup
         (_("Handling time"), handled_at),
         (_("How it was handled"), course),
         (_("Means of settlement"), method),
-        (_("Result"), complaint.resolution),
+        (_("Resolution"), complaint.resolution),  # 处理结果, as the platform calls it
     ]
 
 
-def event_details(event: Event, spec: ProcessDocument) -> list[tuple[str, str]]:
-    """What an event's data says, as (label, value) pairs the timeline shows under it."""
+def event_details(event: Event, spec: ProcessDocument, names: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """What an event's data says, as (label, value) pairs the timeline shows under it; the staff it
+    names (by username) are shown by `names` (username → name on screen) where given."""
     data = event.data or {}
     kind = event.kind
+    names = names or {}
+
+    def person(username: str) -> str:
+        return names.get(username, username)
+
+    def tier(level) -> str:
+        found = spec.tier(level)
+        return str(found.label) if found else str(level)
+
     if kind == EventKind.ASSIGNED and data.get("assignee"):
-        return [(_("Handler"), data["assignee"])] + ([(_("By rule"), _("yes"))] if data.get("by_rule") else [])
+        details = [(_("Handler"), person(data["assignee"]))]
+        return details + ([(_("By rule"), _("yes"))] if data.get("by_rule") else [])
     if kind == EventKind.FINDING_RECORDED:
         finding = spec.findings.get(data.get("finding", ""))
         details = [(_("Finding"), str(finding.label) if finding else data.get("finding", ""))]
@@ -59,15 +71,15 @@ def event_details(event: Event, spec: ProcessDocument) -> list[tuple[str, str]]:
             (_("Purpose"), choice_label(ContactPurpose, data.get("purpose"))),
         ]
     if kind == EventKind.ESCALATED:
-        details = [(_("Tier"), f"{data.get('from_tier')} → {data.get('to_tier')}")]
-        return details + ([(_("To"), data["to"])] if data.get("to") else [])
+        details = [(_("Tier"), f"{tier(data.get('from_tier'))} → {tier(data.get('to_tier'))}")]
+        return details + ([(_("To"), person(data["to"]))] if data.get("to") else [])
     if kind == EventKind.PRIORITY_CHANGED:
         before, after = choice_label(Priority, data.get("from")), choice_label(Priority, data.get("to"))
         return [(_("Priority"), f"{before} → {after}")]
     if kind == EventKind.PUT_PENDING:
         return [(_("Date agreed with the customer"), data.get("agreed_date", ""))]
     if kind == EventKind.INVOLVED_CHANGED:
-        return [(_("Staff involved"), ", ".join(data.get("staff", [])) or "—")]
+        return [(_("Staff involved"), ", ".join(map(person, data.get("staff", []))) or "—")]
     if kind == EventKind.CLOCK_BREACHED:
         clock = next((each for each in spec.clocks if each.key == data.get("clock")), None)
         return [(_("Deadline"), str(clock.label) if clock else data.get("clock", ""))]
@@ -80,13 +92,34 @@ def status_change(event: Event) -> str:
     return ""
 
 
+def staff_names(events) -> dict[str, str]:
+    """The staff the events' data name by username (a handler, the staff involved, whom it was escalated
+    to), as the pages name them: one query for all."""
+    usernames = set()
+    for event in events:
+        data = event.data or {}
+        if event.kind == EventKind.ASSIGNED:
+            usernames.add(data.get("assignee"))
+        elif event.kind == EventKind.ESCALATED:
+            usernames.add(data.get("to"))
+        elif event.kind == EventKind.INVOLVED_CHANGED:
+            usernames.update(data.get("staff", []))
+    usernames.discard(None)
+    if not usernames:
+        return {}
+    fields = ("username", "display_name", "first_name", "last_name")
+    return {row[0]: staff_name(*row) for row in User.objects.filter(username__in=usernames).values_list(*fields)}
+
+
 def timeline_rows(events, spec: ProcessDocument) -> list[dict]:
+    events = list(events)
+    names = staff_names(events)
     return [
         {
             "event": event,
             "kind": choice_label(EventKind, event.kind),
             "status_change": status_change(event),
-            "details": event_details(event, spec),
+            "details": event_details(event, spec, names),
             "attachment": (event.data or {}).get("attachment"),
         }
         for event in events

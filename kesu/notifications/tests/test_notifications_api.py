@@ -1,30 +1,12 @@
 """/api/v1/notifications (one's own inbox) and /api/v1/outbox (for those who may send again)."""
 
-import datetime as dt
-import itertools
-
 import pytest
 from django.utils import timezone
 
-from kesu.accounts.roles import Role
 from kesu.complaints.models import Complaint
 from kesu.complaints.tests.helpers import step
-from kesu.conftest import Api, make_staff
-from kesu.notifications.models import Delivery, DeliveryStatus, Notification
-
-_keys = itertools.count(1)
-
-
-def delivery(*, minutes_ago: int = 0, **fields) -> Delivery:
-    values = {
-        "channel": "email",
-        "recipient": "zhang@example.com",
-        "kind": "assigned_to_you",
-        "idempotency_key": f"api-test:{next(_keys)}",
-        "created_at": timezone.now() - dt.timedelta(minutes=minutes_ago),
-        **fields,
-    }
-    return Delivery.objects.create(**values)
+from kesu.conftest import Api
+from kesu.notifications.models import DeliveryStatus, Notification
 
 
 @pytest.fixture
@@ -77,7 +59,7 @@ def test_the_inbox_needs_a_token(db):
 # ---- the outbox ----------------------------------------------------------------------------------
 
 
-def test_a_handler_may_not_see_the_outbox(as_, staff):
+def test_a_handler_may_not_see_the_outbox(as_, delivery, staff):
     failed = delivery(status=DeliveryStatus.FAILED)
     for name in ["handler", "agent", "supervisor", "follow_up", "finance"]:
         listed = as_(name).get("/outbox")
@@ -90,7 +72,7 @@ def test_a_handler_may_not_see_the_outbox(as_, staff):
     assert failed.status == DeliveryStatus.FAILED
 
 
-def test_the_outbox_lists_waiting_and_failed_deliveries_newest_first(as_, staff, assigned_complaint):
+def test_the_outbox_lists_waiting_and_failed_deliveries_newest_first(as_, delivery, staff, assigned_complaint):
     pending = delivery(minutes_ago=3, complaint=assigned_complaint)
     delivery(minutes_ago=2, status=DeliveryStatus.SENT, sent_at=timezone.now())
     failed = delivery(minutes_ago=1, status=DeliveryStatus.FAILED, attempts=6, last_error="550 no such user")
@@ -109,7 +91,7 @@ def test_the_outbox_lists_waiting_and_failed_deliveries_newest_first(as_, staff,
     assert page["items"][1]["next_attempt_at"] is not None
 
 
-def test_the_outbox_filters_by_status_and_channel_and_pages(as_):
+def test_the_outbox_filters_by_status_and_channel_and_pages(as_, delivery):
     sms = [delivery(minutes_ago=minute, channel="sms", recipient="+8613812341234") for minute in range(3)]
     delivery(channel="sms", recipient="+8613812341234", status=DeliveryStatus.SENT)
     delivery(status=DeliveryStatus.FAILED)
@@ -124,7 +106,7 @@ def test_the_outbox_filters_by_status_and_channel_and_pages(as_):
     assert as_("manager").get("/outbox", {"channel": "pigeon"}).status_code == 422
 
 
-def test_the_outbox_api_masks_recipients_too(as_):
+def test_the_outbox_api_masks_recipients_too(as_, delivery):
     delivery(channel="sms", recipient="+8613812341234")
     delivery(channel="email", recipient="zhang.san@example.com")
     delivery(channel="dingtalk", recipient="售后群", kind="escalation")
@@ -140,7 +122,7 @@ def test_the_outbox_api_masks_recipients_too(as_):
     assert {item["kind"]["label"] for item in items} >= {"A complaint was escalated", "Closed"}
 
 
-def test_a_manager_sends_a_failed_delivery_again(as_):
+def test_a_manager_sends_a_failed_delivery_again(as_, delivery):
     failed = delivery(status=DeliveryStatus.FAILED, attempts=6, last_error="550")
 
     response = as_("manager").post(f"/outbox/{failed.pk}/retry")
@@ -151,9 +133,9 @@ def test_a_manager_sends_a_failed_delivery_again(as_):
     assert failed.status == DeliveryStatus.PENDING and failed.next_attempt_at <= timezone.now()
 
 
-def test_the_admin_may_send_again_too_and_an_unknown_delivery_is_not_found(staff):
-    admin = Api(user=make_staff("admin", Role.ADMIN))
+def test_the_admin_may_send_again_too_and_an_unknown_delivery_is_not_found(staff, admin, delivery):
+    api = Api(user=admin)
     failed = delivery(status=DeliveryStatus.FAILED, attempts=6)
 
-    assert admin.post(f"/outbox/{failed.pk}/retry").json()["status"]["key"] == "pending"
-    assert admin.post("/outbox/999999/retry").json()["code"] == "not_found"
+    assert api.post(f"/outbox/{failed.pk}/retry").json()["status"]["key"] == "pending"
+    assert api.post("/outbox/999999/retry").json()["code"] == "not_found"

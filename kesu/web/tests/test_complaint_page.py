@@ -67,6 +67,16 @@ def test_staff_involved_are_told_why_they_see_no_step(page, assigned, staff):
     assert "您是本投诉的当事人" in html or "involved" in html
 
 
+def test_the_timeline_names_the_staff_it_speaks_of_as_the_pages_do(page, assigned, staff):
+    advance(assigned, staff["supervisor"], ("set_involved", {"staff": [staff["colleague"]]}))
+
+    html = page("supervisor").get(f"/complaints/{assigned.number}/").content.decode()
+
+    timeline = html[html.index('id="timeline"') :]
+    assert "处理人: 处理专员小李" in timeline and "当事人: 处理专员小张" in timeline
+    assert "处理人: handler" not in timeline and "colleague" not in timeline
+
+
 def test_user_text_is_shown_as_text_never_as_markup(page, take_in):
     complaint = take_in(description="<script>alert(1)</script>{{ secret }}")
 

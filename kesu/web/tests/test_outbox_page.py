@@ -1,7 +1,5 @@
 """The outbox pages: what Kesu sends, for those who may send it again — recipients masked, nothing given away."""
 
-import datetime as dt
-import itertools
 import re
 
 import pytest
@@ -11,23 +9,9 @@ from django.utils import timezone
 
 from kesu.accounts.roles import Role
 from kesu.conftest import make_staff
-from kesu.notifications.models import Delivery, DeliveryAttempt, DeliveryStatus
+from kesu.notifications.models import DeliveryAttempt, DeliveryStatus
 from kesu.web.tests.conftest import htmx
 from kesu.web.tests.test_i18n import visible_text
-
-_keys = itertools.count(1)
-
-
-def delivery(*, minutes_ago: int = 0, **fields) -> Delivery:
-    values = {
-        "channel": "email",
-        "recipient": "zhang@example.com",
-        "kind": "assigned_to_you",
-        "idempotency_key": f"test:{next(_keys)}",
-        "created_at": timezone.now() - dt.timedelta(minutes=minutes_ago),
-        **fields,
-    }
-    return Delivery.objects.create(**values)
 
 
 def shown(html: str) -> list[int]:
@@ -35,7 +19,7 @@ def shown(html: str) -> list[int]:
 
 
 @pytest.fixture
-def failed(assigned):
+def failed(delivery, assigned):
     return delivery(
         channel="sms",
         recipient="+8613812341234",
@@ -58,12 +42,12 @@ def test_a_handler_may_not_see_the_outbox(page, failed):
     assert failed.status == DeliveryStatus.FAILED
 
 
-def test_managers_directors_general_managers_and_the_admin_see_the_outbox(page, staff, failed):
+def test_managers_directors_general_managers_and_the_admin_see_the_outbox(page, staff, admin, failed):
     people = [
         staff["manager"],
         make_staff("director", Role.DIRECTOR),
         make_staff("general_manager", Role.GENERAL_MANAGER),
-        make_staff("admin", Role.ADMIN),
+        admin,
     ]
     for person in people:
         client = page("outsider")
@@ -73,7 +57,7 @@ def test_managers_directors_general_managers_and_the_admin_see_the_outbox(page, 
         assert client.get(f"/outbox/{failed.pk}/").status_code == 200, person
 
 
-def test_the_outbox_shows_waiting_and_failed_deliveries_newest_first_by_default(page):
+def test_the_outbox_shows_waiting_and_failed_deliveries_newest_first_by_default(page, delivery):
     pending = delivery(minutes_ago=4)
     sending = delivery(minutes_ago=3, status=DeliveryStatus.SENDING, attempts=1)
     sent = delivery(minutes_ago=2, status=DeliveryStatus.SENT, attempts=1, sent_at=timezone.now())
@@ -87,7 +71,7 @@ def test_the_outbox_shows_waiting_and_failed_deliveries_newest_first_by_default(
     assert len(shown(page("manager").get("/outbox/", {"status": "all"}).content.decode())) == 4
 
 
-def test_the_outbox_filters_by_status_and_channel(page):
+def test_the_outbox_filters_by_status_and_channel(page, delivery):
     email = delivery(status=DeliveryStatus.FAILED)
     sms = delivery(channel="sms", recipient="+8613812341234", kind="progress", status=DeliveryStatus.FAILED)
     delivery(channel="sms", recipient="+8613812341234", kind="progress")
@@ -99,7 +83,7 @@ def test_the_outbox_filters_by_status_and_channel(page):
     assert "没有符合条件的发送记录。" in page("manager").get("/outbox/", {"channel": "feishu"}).content.decode()
 
 
-def test_the_outbox_masks_every_recipient(page, staff):
+def test_the_outbox_masks_every_recipient(page, delivery, staff):
     from kesu.notifications.models import Robot, WebhookEndpoint
 
     robot = Robot.objects.create(name="客服群机器人", kind="wecom", url="https://qyapi.weixin.qq.com/x?key=SECRET-KEY")
@@ -117,7 +101,7 @@ def test_the_outbox_masks_every_recipient(page, staff):
         assert secret not in html, secret
 
 
-def test_the_outbox_names_channels_and_messages(page):
+def test_the_outbox_names_channels_and_messages(page, delivery):
     delivery(channel="sms", recipient="+8613812341234", kind="acknowledgement")
     delivery(channel="email", kind="assigned_to_you")
     delivery(channel="wecom", recipient="客服群", kind="breach")
@@ -143,7 +127,7 @@ def test_each_delivery_links_to_its_complaint(page, failed, assigned):
     assert f'href="/outbox/{failed.pk}/"' in html
 
 
-def test_the_outbox_reads_as_many_queries_for_many_rows_as_for_one(page, assigned, take_in):
+def test_the_outbox_reads_as_many_queries_for_many_rows_as_for_one(page, delivery, assigned, take_in):
     client = page("manager")
     delivery(complaint=assigned, status=DeliveryStatus.FAILED)
     client.get("/outbox/")
@@ -158,7 +142,7 @@ def test_the_outbox_reads_as_many_queries_for_many_rows_as_for_one(page, assigne
     assert len(many) == len(one) <= 10
 
 
-def test_the_outbox_comes_in_pages(page):
+def test_the_outbox_comes_in_pages(page, delivery):
     for minutes in range(30):
         delivery(minutes_ago=minutes)
 
@@ -198,7 +182,7 @@ def test_a_manager_sends_a_failed_delivery_again(page, failed):
     assert page("manager").get(f"/outbox/{failed.pk}/send-again/").status_code == 405
 
 
-def test_a_sent_or_sending_delivery_is_not_offered_again(page):
+def test_a_sent_or_sending_delivery_is_not_offered_again(page, delivery):
     sent = delivery(status=DeliveryStatus.SENT, attempts=1, sent_at=timezone.now())
     sending = delivery(status=DeliveryStatus.SENDING, attempts=1)
 
@@ -211,7 +195,7 @@ def test_an_unknown_delivery_is_not_found(page):
     assert page("manager").post("/outbox/999999/send-again/").status_code == 404
 
 
-def test_filtering_in_place_answers_with_the_results_only(page):
+def test_filtering_in_place_answers_with_the_results_only(page, delivery):
     failed = delivery(status=DeliveryStatus.FAILED)
     delivery()
 

@@ -12,6 +12,20 @@
         form.requestSubmit();
       }
     });
+    // A 12315 transfer's case number and assignment time: shown, and sent, only for the regulator's channel.
+    var channel = document.getElementById("id_channel");
+    var regulator = document.getElementById("intake-regulator");
+    if (channel && regulator) {
+      var showRegulator = function () {
+        var transfer = channel.value === "regulator";
+        regulator.hidden = !transfer;
+        regulator.querySelectorAll("input").forEach(function (input) {
+          input.disabled = !transfer;
+        });
+      };
+      channel.addEventListener("change", showRegulator);
+      showRegulator();
+    }
     var invalid = form.querySelector(".is-invalid");
     if (invalid) {
       invalid.focus();

@@ -18,6 +18,7 @@ FLAGS = [
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-output" / "screenshots"
 LAPTOP = {"width": 1366, "height": 900}
 TABLET = {"width": 768, "height": 1024}
+PHONE = {"width": 390, "height": 844}
 LOCALES = {"zh-hans": "zh-CN", "en": "en-US"}
 
 
