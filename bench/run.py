@@ -181,9 +181,13 @@ def prepare(env: dict, complaints: int) -> dict:
             "import json; from kesu.complaints.models import Complaint; "
             "from kesu.accounts.models import User; "
             "h = User.objects.get(username='demo_handler_0'); "
+            "from kesu.portal.links import tracking_path; from kesu.portal.selectors import portal_processes; "
             "numbers = list(Complaint.objects.order_by('-id').values_list('number', flat=True)[:500]); "
+            "tracked = [tracking_path(number) for number in numbers[:200]]; "
+            "portal = [process.name for process in portal_processes()][:1]; "
             "phones = list(Complaint.objects.order_by('-id').values_list('customer__phone', flat=True)[:200]); "
-            "print(json.dumps({'numbers': numbers, 'phones': [p[3:] for p in phones], "
+            "print(json.dumps({'numbers': numbers, 'phones': [p[3:] for p in phones], 'tracked': tracked, "
+            "'portal': portal[0] if portal else None, "
             "'department': h.department.code, 'handler': h.username}))",
             env,
         )
@@ -409,6 +413,9 @@ def page_scenarios(facts: dict, duration: float) -> list[tuple]:
     def complaint_page():
         return "GET", f"/complaints/{random.choice(facts['numbers'])}/", None
 
+    def tracked_page():
+        return "GET", random.choice(facts["tracked"]), None
+
     supervisor, handler, manager = (signed_in(who) for who in ("demo_supervisor", "demo_handler_0", "demo_manager"))
     search = urlencode({"q": "配送 延误"})
     return [
@@ -419,6 +426,12 @@ def page_scenarios(facts: dict, duration: float) -> list[tuple]:
         ("page: one complaint", supervisor, complaint_page, 8, duration),
         ("page: inbox of a busy handler", handler, page("/notifications/"), 4, duration),
         ("page: outbox, 5 000 failed", manager, page("/outbox/"), 4, duration),
+        ("page: the customer's complaint (private link)", {}, tracked_page, 8, duration),
+        *(
+            [("page: the portal's complaint form", {}, page(f"/portal/{facts['portal']}/"), 8, duration)]
+            if facts["portal"]
+            else []
+        ),
     ]
 
 
@@ -433,6 +446,8 @@ def main() -> None:
         "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB),
         "DEBUG": "0",
         "KESU_DATA_DIR": str(ROOT / "bench" / "var"),
+        # every client of the bench comes from one address: the portal's allowance must not stop it
+        "KESU_PORTAL_REQUESTS_PER_ADDRESS_HOUR": "100000000",
     }
     facts = prepare(env, args.complaints)
     gunicorn = [sys.executable, "-m", "gunicorn", "-c", "python:kesu.web_server"]

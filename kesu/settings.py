@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kesu.cases",
     "kesu.attachments",
     "kesu.mailin",
+    "kesu.portal",
     "kesu.web",
     "kesu.core",
 ]
@@ -221,6 +222,24 @@ SMS_PER_NUMBER = {
     "hour": env_int("KESU_SMS_PER_NUMBER_HOUR", 5),
     "day": env_int("KESU_SMS_PER_NUMBER_DAY", 10),
 }
+# The verification code's approved SMS template (its one parameter: `code`).
+SMS_CODE_TEMPLATE = env_str("KESU_SMS_CODE_TEMPLATE")
+
+# The customer portal (kesu.portal): the proof-of-work's cost (PBKDF2 iterations per try; a phone
+# solves the default in about a second), how long a form must have been open before it is sent,
+# the limits per address and per phone, and who may put the embeddable form in a frame.
+PORTAL_CHALLENGE_COST = env_int("KESU_PORTAL_CHALLENGE_COST", 5000)
+PORTAL_MIN_FILL_SECONDS = env_int("KESU_PORTAL_MIN_FILL_SECONDS", 3)
+PORTAL_REQUESTS_PER_ADDRESS_HOUR = env_int("KESU_PORTAL_REQUESTS_PER_ADDRESS_HOUR", 600)
+PORTAL_SUBMITS_PER_ADDRESS_HOUR = env_int("KESU_PORTAL_SUBMITS_PER_ADDRESS_HOUR", 10)
+PORTAL_SUBMITS_PER_PHONE_DAY = env_int("KESU_PORTAL_SUBMITS_PER_PHONE_DAY", 5)
+PORTAL_LOOKUPS_PER_ADDRESS_HOUR = env_int("KESU_PORTAL_LOOKUPS_PER_ADDRESS_HOUR", 30)
+PORTAL_CODES_PER_ADDRESS_HOUR = env_int("KESU_PORTAL_CODES_PER_ADDRESS_HOUR", 20)
+PORTAL_WRONG_CODES_PER_NUMBER = env_int("KESU_PORTAL_WRONG_CODES_PER_NUMBER", 5)
+PORTAL_REPLIES_PER_COMPLAINT_HOUR = env_int("KESU_PORTAL_REPLIES_PER_COMPLAINT_HOUR", 30)
+PORTAL_EMBED_ORIGINS = env_list("KESU_PORTAL_EMBED_ORIGINS", [])
+# Behind a reverse proxy that sets X-Forwarded-For, how many proxies to trust (0: the peer's address).
+TRUSTED_PROXIES = env_int("KESU_TRUSTED_PROXIES", 0)
 
 # Background work (Huey): SQLite next to the database by default, Redis when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL")

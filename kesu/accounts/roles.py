@@ -122,6 +122,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.change_messagetemplate",
         "notifications.delete_messagetemplate",
         "notifications.view_messagetemplate",
+        "portal.add_privacynotice",
+        "portal.change_privacynotice",
+        "portal.view_privacynotice",
     ],
 }
 

@@ -79,12 +79,9 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-def attachment_add(*, complaint: Complaint, actor, upload: UploadedFile, caption: str = "") -> Attachment:
-    """Add a photo, video, call recording or PDF to the complaint; anyone who may see it may add one,
-    and the customer (`actor` None) by e-mail.
-
-    Refused with a FieldError on `file` when it is empty, too large or of a type we do not take.
-    """
+def attachment_check(upload: UploadedFile) -> str:
+    """The file's type, when Kesu takes it; a FieldError on `file` when it is empty, too large or of
+    a type we do not take (asked before anything is written, e.g. by the portal)."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if not upload.size:
         raise FieldError("file", _("The file is empty."))
@@ -95,6 +92,13 @@ def attachment_add(*, complaint: Complaint, actor, upload: UploadedFile, caption
     upload.seek(0)
     if content_type is None:
         raise FieldError("file", _("Only photos, videos, sound recordings and PDF files can be attached."))
+    return content_type
+
+
+def attachment_add(*, complaint: Complaint, actor, upload: UploadedFile, caption: str = "") -> Attachment:
+    """Add a photo, video, call recording or PDF to the complaint; anyone who may see it may add one,
+    and the customer (`actor` None) on the portal or by e-mail. Refused as `attachment_check` says."""
+    content_type = attachment_check(upload)
     kind, extension = ALLOWED_TYPES[content_type]
     name = (upload.name or "file")[-200:]
     upload.name = f"{uuid.uuid4().hex}{extension}"

@@ -38,6 +38,14 @@ class Status(models.TextChoices):
     PENDING = "pending", _("Pending matter")
 
 
+class LegalBasis(models.TextChoices):
+    """Why Kesu may process the customer's personal data (PIPL art. 13), recorded with each complaint."""
+
+    CONTRACT = "contract", _("Needed to perform a contract with the customer")
+    CONSENT = "consent", _("The customer's consent")
+    LEGAL_DUTY = "legal_duty", _("A legal duty (consumer protection law)")
+
+
 class Complaint(models.Model):
     """投诉单: one case, from intake to closure. Change it only through `kesu.complaints.services`."""
 
@@ -61,6 +69,13 @@ class Complaint(models.Model):
         default=False,
         help_text=_("Neither phone nor e-mail was given; nothing is sent to the customer."),
     )
+    privacy_notice_version = models.CharField(
+        _("privacy notice accepted"),
+        max_length=30,
+        blank=True,
+        help_text=_("The version of the privacy notice the customer was shown and accepted."),
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices, blank=True)
     regulator_case_number = models.CharField(_("regulator's case number"), max_length=50, blank=True)
     regulator_assigned_at = models.DateTimeField(
         _("assigned by the regulator at"),
@@ -230,6 +245,9 @@ class EventKind(models.TextChoices):
     CASE_ARTICLE_WRITTEN = "case_article_written", _("Case article written")
 
 
+CUSTOMER_EVENT_KINDS = frozenset({EventKind.CUSTOMER_REPLIED, EventKind.PLAN_ACCEPTED, EventKind.PLAN_REFUSED})
+
+
 class EventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise TypeError("events are append-only")
@@ -258,6 +276,14 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         indexes = [models.Index(fields=["complaint", "at", "id"], name="event_timeline")]
+
+    @property
+    def by_customer(self) -> bool:
+        """Written by the customer themselves (on the portal, by e-mail): their message, their answer
+        to the plan, their file; no member of staff acted."""
+        if self.actor_id is not None:
+            return False
+        return self.kind in CUSTOMER_EVENT_KINDS or (self.kind == EventKind.NOTE and "attachment" in (self.data or {}))
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from kesu.accountability.models import Accountability
 from kesu.accounts.models import staff_name
 from kesu.clocks.models import Clock, ClockState
-from kesu.complaints.models import Complaint, Event, EventKind, Plan, PlanApproval, PlanStatus, Status
+from kesu.complaints.models import Complaint, Event, EventKind, LegalBasis, Plan, PlanApproval, PlanStatus, Status
 from kesu.complaints.selectors import SUMMARY_COLUMNS, complaint_clocks
 from kesu.customers.masking import mask_email, mask_name, mask_phone, national_number
 from kesu.followups.models import FollowUp
@@ -222,6 +222,8 @@ def complaint_out(complaint: Complaint, *, reveal_customer: bool = False) -> dic
         "is_anonymous": complaint.is_anonymous,
         "regulator_case_number": complaint.regulator_case_number,
         "regulator_assigned_at": complaint.regulator_assigned_at,
+        "privacy_notice_version": complaint.privacy_notice_version,
+        "legal_basis": _choice(LegalBasis, complaint.legal_basis) if complaint.legal_basis else None,
         "escalated_to": _person(complaint.escalated_to),
         "clocks": [clock_out(clock, spec) for clock in complaint_clocks(complaint)],
         "plan": plan_out(plan),
@@ -273,6 +275,7 @@ def event_out(event: Event) -> dict:
         "kind": _choice(EventKind, event.kind),
         "at": event.at,
         "actor": _person(event.actor),
+        "by_customer": event.by_customer,
         "from_status": event.from_status,
         "to_status": event.to_status,
         "text": event.text,

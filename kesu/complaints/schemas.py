@@ -11,7 +11,7 @@ from ninja import Schema
 from pydantic import Field, field_validator
 
 from kesu.accountability.models import Measure
-from kesu.complaints.models import ContactDirection, ContactPurpose, Status
+from kesu.complaints.models import ContactDirection, ContactPurpose, LegalBasis, Status
 from kesu.complaints.remedies import MAX_AMOUNT, RemedyKind
 from kesu.customers.models import CustomerClass, Gender
 from kesu.followups.models import Satisfaction
@@ -58,6 +58,10 @@ class ComplaintIn(In):
     fields: dict[str, Any] = Field(default_factory=dict, max_length=50)
     regulator_case_number: str = Field(default="", max_length=50)
     regulator_assigned_at: LocalDatetime | None = None
+    privacy_notice_version: str = Field(
+        default="", max_length=30, description="The privacy notice the customer accepted in the caller's own form."
+    )
+    legal_basis: LegalBasis | Literal[""] = ""
 
 
 class ComplaintFilterIn(Schema):
@@ -237,6 +241,8 @@ class ComplaintOut(ComplaintSummaryOut):
     is_anonymous: bool
     regulator_case_number: str
     regulator_assigned_at: dt.datetime | None
+    privacy_notice_version: str
+    legal_basis: Labelled | None
     escalated_to: PersonOut | None
     clocks: list[ClockOut]
     plan: PlanOut | None
@@ -263,6 +269,7 @@ class EventOut(Schema):
     kind: Labelled
     at: dt.datetime
     actor: PersonOut | None
+    by_customer: bool = Field(description="Written by the customer themselves (portal, e-mail): no staff actor.")
     from_status: str
     to_status: str
     text: str

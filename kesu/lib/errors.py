@@ -39,3 +39,10 @@ class StaleVersion(DomainError):
 
     status = 409
     code = "stale_version"
+
+
+class TooMany(DomainError):
+    """A rate limit was reached: the same request later may succeed."""
+
+    status = 429
+    code = "too_many"

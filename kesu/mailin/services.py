@@ -23,8 +23,9 @@ from imapclient.exceptions import CapabilityError
 
 from kesu.attachments.services import attachment_add
 from kesu.complaints.models import Complaint
+from kesu.complaints.services.customer_side import complaint_customer_writes
 from kesu.complaints.services.intake import CustomerIn, Intake, complaint_create
-from kesu.complaints.services.lifecycle import complaint_add_note, complaint_customer_replied
+from kesu.complaints.services.lifecycle import complaint_add_note
 from kesu.lib.errors import DomainError, FieldError
 from kesu.mailin.models import InboundMail, InboundOutcome, Mailbox
 from kesu.mailin.parsing import ParsedMail, header_hash, parse
@@ -200,18 +201,12 @@ def _attach(complaint: Complaint, mail: ParsedMail) -> None:
 
 def _reply(complaint: Complaint, mail: ParsedMail) -> None:
     text = _("E-mail from the customer (%(sender)s): %(subject)s") % {"sender": mail.sender, "subject": mail.subject}
-    complaint_add_note(complaint=complaint, actor=None, text=f"{text}\n\n{mail.body}".strip())
+    text = f"{text}\n\n{mail.body}".strip()
+    try:
+        complaint_customer_writes(complaint=complaint, text=text, via="email")
+    except DomainError:  # a closed complaint takes no more: the mail is kept as a note for the staff
+        complaint_add_note(complaint=complaint, actor=None, text=text)
     _attach(complaint, mail)
-    if complaint.waiting_for_customer and complaint.assignee is not None:
-        try:
-            complaint_customer_replied(
-                complaint=complaint,
-                actor=complaint.assignee,
-                version=complaint.version,
-                note=_("The customer replied by e-mail."),
-            )
-        except DomainError as exc:  # the handler may no longer act on it: the note is there for them
-            log.info("complaint %s still waits for the customer: %s", complaint.number, exc)
 
 
 def _category(process_name: str) -> tuple[str | None, str]:

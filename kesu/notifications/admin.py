@@ -82,7 +82,9 @@ class MessageTemplateForm(forms.ModelForm):
         model = MessageTemplate
         fields = ["key", "language", "subject", "body", "sms_template_code"]
         help_texts = {
-            "body": _("Placeholders: ${number}, ${reason}, ${new_date}, ${plan}, ${result}, ${survey_link}."),
+            "body": _(
+                "Placeholders: ${number}, ${tracking_link}, ${reason}, ${new_date}, ${plan}, ${result}, ${survey_link}."
+            ),
         }
 
 

@@ -15,6 +15,7 @@ from kesu.complaints.models import Complaint
 from kesu.notifications.channels import transports
 from kesu.notifications.models import Delivery, DeliveryChannel, MessageTemplate
 from kesu.notifications.outbox import deliveries_enqueue
+from kesu.portal.links import tracking_link
 from kesu.processes.document import CustomerMessage
 
 MESSAGE_LABELS = {
@@ -27,14 +28,35 @@ MESSAGE_LABELS = {
 }
 
 PARAMETERS = {
-    CustomerMessage.ACKNOWLEDGEMENT: ["number"],
+    CustomerMessage.ACKNOWLEDGEMENT: ["number", "tracking_link"],
     CustomerMessage.PROGRESS: ["number"],
     CustomerMessage.DELAY: ["number", "reason", "new_date"],
-    CustomerMessage.PLAN_OFFER: ["number", "plan"],
+    CustomerMessage.PLAN_OFFER: ["number", "plan", "tracking_link"],
     CustomerMessage.RESULT: ["number", "result"],
     CustomerMessage.SURVEY: ["number", "survey_link"],
 }
 """The values each message has, in the order an SMS template receives them."""
+
+
+VERIFICATION_CODE = "verification_code"
+"""The kind of the SMS that carries a one-time code (the portal's); its text is the provider's template."""
+
+
+def verification_code_send(*, phone: str, code: str, reference: str) -> None:
+    """Write the SMS with a one-time code (in the current transaction). The outbox shows that a code
+    went, never the code: only the template's parameter carries it."""
+    deliveries_enqueue(
+        [
+            Delivery(
+                channel=DeliveryChannel.SMS,
+                recipient=phone,
+                kind=VERIFICATION_CODE,
+                body=_("A verification code, valid for a few minutes."),
+                payload={"sms_template": settings.SMS_CODE_TEMPLATE, "params": [["code", code]]},
+                idempotency_key=f"code:{reference}",
+            )
+        ]
+    )
 
 
 def default_wording(message: CustomerMessage) -> tuple[str, str]:
@@ -42,7 +64,10 @@ def default_wording(message: CustomerMessage) -> tuple[str, str]:
     return {
         CustomerMessage.ACKNOWLEDGEMENT: (
             _("We have received your complaint ${number}"),
-            _("Thank you for telling us. Your complaint is recorded as ${number}; we will keep you informed."),
+            _(
+                "Thank you for telling us. Your complaint is recorded as ${number}; we will keep you informed. "
+                "Follow it, add to it or answer us at ${tracking_link}"
+            ),
         ),
         CustomerMessage.PROGRESS: (
             _("Your complaint ${number} is being handled"),
@@ -54,7 +79,10 @@ def default_wording(message: CustomerMessage) -> tuple[str, str]:
         ),
         CustomerMessage.PLAN_OFFER: (
             _("Our proposal for your complaint ${number}"),
-            _("For your complaint ${number} we propose: ${plan}. Please tell us whether you accept it."),
+            _(
+                "For your complaint ${number} we propose: ${plan}. "
+                "Please tell us whether you accept it: ${tracking_link}"
+            ),
         ),
         CustomerMessage.RESULT: (
             _("Your complaint ${number} is settled"),
@@ -79,10 +107,14 @@ def customer_messages_send(complaint: Complaint, *, trigger: str, reference: str
     language = customer.language or settings.LANGUAGE_CODE
     with translation.override(language):
         deliveries = [
-            _delivery(complaint, message, language, reference=reference, values={"number": complaint.number, **values})
+            _delivery(complaint, message, language, reference=reference, values={**_common_values(complaint), **values})
             for message in messages
         ]
     deliveries_enqueue([delivery for delivery in deliveries if delivery is not None])
+
+
+def _common_values(complaint: Complaint) -> dict:
+    return {"number": complaint.number, "tracking_link": tracking_link(complaint.number)}
 
 
 def _delivery(complaint, message: CustomerMessage, language: str, *, reference: str, values: dict) -> Delivery | None:

@@ -18,6 +18,7 @@ class NotificationKind(models.TextChoices):
     APPROVAL_NEEDED = "approval_needed", _("A plan waits for your approval")
     FOLLOW_UP_DUE = "follow_up_due", _("A follow-up call is due")
     PENDING_REMINDER = "pending_reminder", _("A pending matter needs a word with the customer")
+    CUSTOMER_WROTE = "customer_wrote", _("The customer added to a complaint or answered a plan")
 
 
 class Notification(models.Model):

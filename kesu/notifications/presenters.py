@@ -3,10 +3,12 @@ by their names in the reader's language."""
 
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
+
 from kesu.complaints.models import EventKind
 from kesu.customers.masking import mask_email, mask_phone
 from kesu.lib.choices import choice_label
-from kesu.notifications.customer import MESSAGE_LABELS
+from kesu.notifications.customer import MESSAGE_LABELS, VERIFICATION_CODE
 from kesu.notifications.models import (
     ROBOT_CHANNELS,
     Delivery,
@@ -45,6 +47,8 @@ def delivery_kind_label(kind: str) -> str:
         return choice_label(RobotAlert, kind)
     if kind in MESSAGE_LABELS:
         return str(MESSAGE_LABELS[kind])
+    if kind == VERIFICATION_CODE:
+        return _("Verification code")
     event = kind.removeprefix(WEBHOOK_PREFIX)
     if kind.startswith(WEBHOOK_PREFIX) and event in EventKind.values:
         return choice_label(EventKind, event)

@@ -82,6 +82,7 @@ def notification_text(notification: Notification) -> str:
         NotificationKind.PENDING_REMINDER: _(
             "Complaint %(number)s: pending matter agreed for %(agreed_date)s — remind the customer."
         ),
+        NotificationKind.CUSTOMER_WROTE: _("Complaint %(number)s: the customer wrote or answered the plan."),
     }
     values = {
         "tier": "",

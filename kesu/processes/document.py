@@ -65,11 +65,14 @@ class FieldType(str, Enum):
 
 
 class FieldSpec(Strict):
-    """A custom field that a category asks for at intake (licence plate, order number, SKU…)."""
+    """A custom field that a category asks for at intake (licence plate, order number, SKU…).
+    `staff_only`: a judgement of the staff (the customer's class, "complex case"), never asked of the
+    customer on the portal; when required, only staff must fill it in."""
 
     label: Label
     type: FieldType = FieldType.TEXT
     required: bool = False
+    staff_only: bool = False
     max_length: int = Field(default=200, ge=1, le=5000)
     pattern: str | None = None
     choices: list[str] = []
@@ -316,6 +319,8 @@ class ClockSpec(Strict):
     pause_on: list[PauseReason] = []
     warn_at: float = Field(default=0.8, gt=0, lt=1)
     on_breach: list[BreachAction] = [BreachAction.NOTIFY]
+    customer_label: Label | None = None
+    """A deadline promised to the customer, in their words: the portal shows it with its due time."""
 
     @field_validator("start", "stop", "pause_on", "on_breach", mode="before")
     @classmethod
@@ -536,6 +541,15 @@ class CustomerMessageSpec(Strict):
         return self.on or MESSAGE_DEFAULT_TRIGGERS[self.message]
 
 
+class PortalSpec(Strict):
+    """客户自助: the customer portal, offered for a process that takes the `web` or `app` channel.
+    `sms_code`: submitting needs a code sent to the phone given (the phone is then known to be the
+    customer's). `staff_names`: the customer's timeline names the staff who contacted them."""
+
+    sms_code: bool = False
+    staff_names: bool = False
+
+
 class ProcessDocument(Strict):
     name: str = Field(pattern=KEY_PATTERN, max_length=50)
     version: int = Field(ge=1)
@@ -558,6 +572,7 @@ class ProcessDocument(Strict):
     accountability: AccountabilitySpec = AccountabilitySpec()
     follow_up: FollowUpSpec = FollowUpSpec()
     pending_reminder_day: int | None = Field(default=None, ge=1, le=28)
+    portal: PortalSpec = PortalSpec()
     customer_messages: list[CustomerMessageSpec] = []
     reports: list[ReportSpec] = []
 
@@ -600,6 +615,10 @@ class ProcessDocument(Strict):
     def customer_messages_at(self, trigger: str) -> list[CustomerMessage]:
         """The customer messages that go out at this moment of a complaint of this process."""
         return [spec.message for spec in self.customer_messages if trigger in spec.triggers()]
+
+    def portal_channels(self) -> list[Channel]:
+        """The channels a complaint from the customer portal comes by: the web form, the app's embed."""
+        return [channel for channel in (Channel.WEB, Channel.APP) if channel in self.channels]
 
     def category(self, key: str) -> CategorySpec | None:
         return next((category for category in self.categories if category.key == key), None)

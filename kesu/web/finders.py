@@ -13,6 +13,7 @@ VENDOR_FILES = {
     "vendor/bootstrap/bootstrap.min.css": "bootstrap/dist/css/bootstrap.min.css",
     "vendor/bootstrap/bootstrap.bundle.min.js": "bootstrap/dist/js/bootstrap.bundle.min.js",
     "vendor/echarts/echarts.min.js": "echarts/dist/echarts.min.js",
+    "vendor/altcha/altcha.i18n.min.js": "altcha/dist/main/altcha.i18n.min.js",
 }
 
 

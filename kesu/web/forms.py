@@ -493,18 +493,22 @@ class IntakeForm(PageForm):
         return [self[name] for name in self.process_field_names]
 
     def field_values(self) -> dict:
-        """The process fields in the form the service takes (dates as ISO text, decimals as text)."""
-        values = {}
-        for name in self.process_field_names:
-            value = self.cleaned_data.get(name)
-            if value is None or value == "":
-                continue
-            if isinstance(value, dt.date):
-                value = value.isoformat()
-            elif not isinstance(value, (bool, int, str)):
-                value = str(value)
-            values[name.removeprefix("fields_")] = value
-        return values
+        return process_field_values(self.cleaned_data, self.process_field_names)
+
+
+def process_field_values(cleaned_data: dict, names: list[str]) -> dict:
+    """The process fields (`fields_<key>`) in the form the service takes (dates as ISO text, decimals as text)."""
+    values = {}
+    for name in names:
+        value = cleaned_data.get(name)
+        if value is None or value == "":
+            continue
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif not isinstance(value, (bool, int, str)):
+            value = str(value)
+        values[name.removeprefix("fields_")] = value
+    return values
 
 
 # ---- lists ---------------------------------------------------------------------------------

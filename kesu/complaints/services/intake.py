@@ -42,6 +42,7 @@ class CustomerIn:
     region: str = ""
     member_number: str = ""
     customer_class: str = ""
+    language: str = ""
     details: dict = field(default_factory=dict)
 
 
@@ -64,6 +65,10 @@ class Intake:
     fields: dict[str, Any] = field(default_factory=dict)
     regulator_case_number: str = ""
     regulator_assigned_at: dt.datetime | None = None
+    privacy_notice_version: str = ""
+    legal_basis: str = ""
+    by_customer: bool = False
+    """Filled in by the customer themselves (the portal): fields only staff fill in are not asked."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ def complaint_intake_check(*, intake: Intake, actor=None, integration: Integrati
     category = process.spec.category(intake.category)
     if category is None:
         raise FieldError("category", _("Unknown category for this process."))
-    values = _clean_fields(process.spec, intake.category, intake.fields)
+    values = _clean_fields(process.spec, intake.category, intake.fields, by_customer=intake.by_customer)
     department = active_department(intake.department, field="department") if intake.department else None
     phone = normalize_phone(intake.customer.phone, field="customer.phone") if intake.customer.phone else ""
     anonymous = not phone and not intake.customer.email
@@ -168,6 +173,8 @@ def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey 
             is_anonymous=checked.anonymous,
             regulator_case_number=checked.regulator_case_number,
             regulator_assigned_at=checked.regulator_assigned_at,
+            privacy_notice_version=intake.privacy_notice_version,
+            legal_basis=intake.legal_basis,
         )
         triggers = [(Trigger.RECEIVED, complaint.received_at), (Trigger.RECORDED, recorded_at)]
         if checked.regulator_assigned_at is not None:
@@ -236,8 +243,8 @@ def _regulator_transfer(intake: Intake, channel: str) -> tuple[str, dt.datetime 
     return case_number, _not_in_future(intake.regulator_assigned_at, "regulator_assigned_at")
 
 
-def _clean_fields(spec: ProcessDocument, category_key: str, values: dict[str, Any]) -> dict[str, Any]:
-    allowed = spec.category(category_key).fields
+def _clean_fields(spec: ProcessDocument, category_key: str, values: dict[str, Any], *, by_customer: bool):
+    allowed = [key for key in spec.category(category_key).fields if not (by_customer and spec.fields[key].staff_only)]
     for key in values:
         if key not in allowed:
             raise FieldError(f"fields.{key}", _("This category has no such field."))

@@ -224,12 +224,29 @@ def _send_back(complaint: Complaint, actor, version: int, reason: str, *, decisi
 
 @transaction.atomic
 def complaint_record_customer_response(*, complaint: Complaint, actor, version: int, accepted: bool, note: str):
-    """The approved plan was put to the customer: accepted, it is carried out; refused, a new plan is
-    needed — or, where the process says so, the next tier takes the case up."""
+    """The approved plan was put to the customer, who answered staff (by phone, in the store)."""
     complaint, before = handler_step(complaint, actor, version, {Status.RESOLVING})
-    plan = complaint.plans.select_for_update().filter(status=PlanStatus.APPROVED).first()
-    if plan is None or plan.customer_response:
+    customer_answer(complaint, actor=actor, before=before, accepted=accepted, note=note)
+    return complaint
+
+
+def plan_waiting_for_customer(complaint: Complaint) -> Plan | None:
+    """The approved plan whose answer the process asks of the customer and that has none yet."""
+    if not complaint.process.spec.customer_confirms_plan or complaint.status != Status.RESOLVING:
+        return None
+    plan = complaint.plans.filter(status=PlanStatus.APPROVED).first()
+    return plan if plan is not None and not plan.customer_response else None
+
+
+def customer_answer(complaint: Complaint, *, actor, before: str, accepted: bool, note: str) -> None:
+    """The customer's yes or no to the plan (on a locked complaint; `actor` None when they answered
+    themselves on the portal). Accepted, it is carried out; refused, a new plan is needed — or,
+    where the process says so, the next tier takes the case up. Only a process that asks the
+    customer's yes takes an answer: elsewhere the plan went ahead when it was approved."""
+    plan = plan_waiting_for_customer(complaint)
+    if plan is None:
         raise DomainError(_("There is no plan waiting for the customer's answer."), code="nothing_to_answer")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
     plan.customer_response = CustomerResponse.ACCEPTED if accepted else CustomerResponse.REFUSED
     plan.customer_response_note = note
     if accepted:
@@ -238,14 +255,13 @@ def complaint_record_customer_response(*, complaint: Complaint, actor, version: 
             complaint, actor=actor, kind=EventKind.PLAN_ACCEPTED, from_status=before, text=note, data={"plan": plan.pk}
         )
         _remedy_tasks(complaint, plan, actor)
-        return complaint
+        return
     plan.status = PlanStatus.REFUSED
     plan.save()
     complaint.status = Status.INVESTIGATING
     record(complaint, actor=actor, kind=EventKind.PLAN_REFUSED, from_status=before, text=note, data={"plan": plan.pk})
     if complaint.process.spec.on_plan_refused == "escalate":
         escalate(complaint, cause=EscalationCause.CUSTOMER_DISSATISFIED, actor=actor, reason=note)
-    return complaint
 
 
 def require_customer_acceptance(complaint: Complaint) -> None:

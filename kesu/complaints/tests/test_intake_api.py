@@ -220,3 +220,19 @@ def test_intake_writes_a_complaint_in_a_few_queries(as_, intake):
 
     writes = [query["sql"] for query in queries if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     assert len(writes) <= 13
+
+
+def test_an_apps_own_form_records_the_privacy_notice_its_customer_accepted(as_, intake):
+    body = {**intake, "privacy_notice_version": "app-2026-11", "legal_basis": "consent"}
+
+    created = as_("agent").post("/complaints", body)
+
+    detail = as_("agent").get(f"/complaints/{created.json()['number']}").json()
+    assert (detail["privacy_notice_version"], detail["legal_basis"]["key"]) == ("app-2026-11", "consent")
+
+
+def test_an_unknown_legal_basis_is_refused_naming_the_field(as_, intake):
+    response = as_("agent").post("/complaints", {**intake, "legal_basis": "because"})
+
+    assert response.status_code == 422
+    assert "legal_basis" in response.content.decode()

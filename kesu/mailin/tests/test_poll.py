@@ -96,9 +96,9 @@ def test_a_reply_to_kesus_own_message_joins_its_complaint_without_the_quote(dove
 
     assert (result.created, result.threaded) == (0, 1)
     assert Complaint.objects.count() == 1
-    note = Event.objects.filter(complaint=complaint, kind=EventKind.NOTE).last()
-    assert "单号是 SF123456。" in note.text
-    assert "原始邮件" not in note.text and "您的投诉已受理。" not in note.text
+    reply = Event.objects.get(complaint=complaint, kind=EventKind.CUSTOMER_REPLIED)
+    assert "单号是 SF123456。" in reply.text and reply.by_customer and reply.data["via"] == "email"
+    assert "原始邮件" not in reply.text and "您的投诉已受理。" not in reply.text
     assert InboundMail.objects.get(outcome=InboundOutcome.THREADED).complaint == complaint
 
 
@@ -114,7 +114,9 @@ def test_a_number_in_the_subject_threads_only_the_complaints_own_customer(doveco
 
     assert (result.threaded, result.created) == (1, 1)
     assert Complaint.objects.count() == 2
-    assert Event.objects.filter(complaint=complaint, kind=EventKind.NOTE, text__contains="还是没到账").exists()
+    assert Event.objects.filter(
+        complaint=complaint, kind=EventKind.CUSTOMER_REPLIED, text__contains="还是没到账"
+    ).exists()
     assert Complaint.objects.exclude(pk=complaint.pk).get().customer.email == "stranger@else.test"
 
 
@@ -198,11 +200,11 @@ def test_a_reply_ends_the_wait_for_the_customer_and_its_attachment_is_kept_as_th
 
     complaint.refresh_from_db()
     assert not complaint.waiting_for_customer
-    assert complaint.events.filter(kind=EventKind.CUSTOMER_REPLIED).exists()
-    notes = [event.text for event in complaint.events.filter(kind=EventKind.NOTE).order_by("id")]
-    assert any("发票见附件。" in text for text in notes)
+    reply = complaint.events.get(kind=EventKind.CUSTOMER_REPLIED)
+    assert "发票见附件。" in reply.text and reply.actor is None
     invoice = complaint.attachments.get()
     assert (invoice.name, invoice.content_type, invoice.uploaded_by) == ("发票.pdf", "application/pdf", None)
+    notes = [event.text for event in complaint.events.filter(kind=EventKind.NOTE).order_by("id")]
     assert any("setup.exe" in text and "未保存" in text for text in notes)  # refused, and said so
 
 

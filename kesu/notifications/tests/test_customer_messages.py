@@ -9,6 +9,7 @@ from kesu.customers.models import Customer
 from kesu.followups.models import FollowUp
 from kesu.notifications.models import Delivery, MessageTemplate
 from kesu.notifications.outbox import outbox_send
+from kesu.portal.links import tracking_link
 
 EMAIL_INTAKE = {"customer": {"phone": "13812345678", "name": "张三", "email": "zhangsan@example.com"}}
 
@@ -92,7 +93,7 @@ def test_a_customer_who_prefers_sms_gets_the_providers_approved_template(as_, in
     delivery = Delivery.objects.get(customer__isnull=False)
     assert (delivery.channel, delivery.recipient) == ("sms", "+8613812345678")
     assert delivery.payload["sms_template"] == "SMS_0001"
-    assert delivery.payload["params"] == [["number", number]]
+    assert delivery.payload["params"] == [["number", number], ["tracking_link", tracking_link(number)]]
 
 
 def test_sms_without_an_approved_template_falls_back_to_email(as_, intake, smtp_server, settings):

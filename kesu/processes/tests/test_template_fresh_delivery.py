@@ -562,3 +562,19 @@ def test_a_delay_can_only_be_found_a_delay_or_untrue(as_, late_delivery):
     refused = step(head, late_delivery, "finding", expect=422, finding="quality_confirmed")
 
     assert refused["errors"][0]["field"] == "finding"
+
+
+def test_an_answer_the_plan_does_not_need_is_refused_and_opens_no_second_task(as_, travel, late_delivery_on_the_eve):
+    head = as_("delivery_head")
+    travel(at(2026, 9, 30, 16, 30))
+    step(head, late_delivery_on_the_eve, "start-investigation")
+    step(head, late_delivery_on_the_eve, "finding", finding="delay_confirmed")
+    planned = step(head, late_delivery_on_the_eve, "plan", summary="重新配送", remedies=[{"kind": "redelivery"}])
+
+    answer = step(head, late_delivery_on_the_eve, "plan/customer-response", expect=422, accepted=True, note="客户同意")
+
+    assert answer["code"] == "nothing_to_answer"
+    tasks = as_("delivery_head").get(f"/complaints/{late_delivery_on_the_eve}").json()["tasks"]
+    assert (
+        [task["kind"]["key"] for task in tasks] == [task["kind"]["key"] for task in planned["tasks"]] == ["redelivery"]
+    )

@@ -15,7 +15,7 @@ def test_the_packages_are_pinned_in_package_json():
     dependencies = json.loads((ROOT / "package.json").read_text())["dependencies"]
     lock = json.loads((ROOT / "package-lock.json").read_text())
 
-    assert set(dependencies) == {"htmx.org", "bootstrap", "echarts"}
+    assert set(dependencies) == {"htmx.org", "bootstrap", "echarts", "altcha"}
     for name, version in dependencies.items():
         assert version[0].isdigit(), f"{name} is not pinned: {version}"
         assert lock["packages"][f"node_modules/{name}"]["version"] == version
