@@ -122,6 +122,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.change_messagetemplate",
         "notifications.delete_messagetemplate",
         "notifications.view_messagetemplate",
+        "complaints.import_complaints",
         "portal.add_privacynotice",
         "portal.change_privacynotice",
         "portal.view_privacynotice",

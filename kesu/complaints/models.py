@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kesu.accounts.models import Department, IntegrationKey
 from kesu.customers.models import Customer
@@ -385,3 +386,67 @@ class ContactPurpose(models.TextChoices):
     PLAN_OFFER = "plan_offer", _("Plan offered")
     FOLLOW_UP = "follow_up", _("Follow-up")
     OTHER = "other", _("Other")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", pgettext_lazy("import", "Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", pgettext_lazy("import", "Failed")
+
+
+class ImportRun(models.Model):
+    """One run of the history import (`kesu.complaints.imports`) asked for in the admin, carried out by
+    the worker (`kesu.complaints.import_runs`). A dry run only checks; a real one writes when all is good."""
+
+    ERRORS_KEPT = 1000
+    """Bad rows stored for the page; `error_count` is the whole count."""
+
+    file = models.FileField(_("file"), upload_to="imports/")
+    process = models.CharField(_("process"), max_length=50)
+    dry_run = models.BooleanField(_("check only (dry run)"), default=True)
+    checked_by = models.ForeignKey(
+        "self",
+        verbose_name=_("checked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports",
+        help_text=_("The dry run of the same file this import was started from."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    language = models.CharField(max_length=10, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    imported = models.PositiveIntegerField(_("imported"), default=0)
+    errors = models.JSONField(_("bad rows"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("problems"), default=0)
+    failure = models.TextField(_("failure"), blank=True)
+    progress = models.CharField(_("progress"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("history import")
+        verbose_name_plural = _("history imports")
+        ordering = ["-requested_at", "-id"]
+        permissions = [("import_complaints", "Can import complaint history")]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def file_name(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+    @property
+    def is_clean_check(self) -> bool:
+        """A dry run that found every row good: the file may be imported as it is."""
+        return self.dry_run and self.status == ImportStatus.DONE and not self.error_count and bool(self.rows)
