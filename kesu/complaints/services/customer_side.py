@@ -17,7 +17,7 @@ OPEN_TO_THE_CUSTOMER = frozenset(set(Status) - {Status.CLOSED})
 
 
 def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("process", "assignee").get(pk=complaint.pk)
+    return Complaint.objects.select_for_update(of=("self",)).select_related("process", "assignee").get(pk=complaint.pk)
 
 
 @transaction.atomic
