@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kesu.attachments",
     "kesu.mailin",
     "kesu.portal",
+    "kesu.reports",
     "kesu.web",
     "kesu.core",
 ]

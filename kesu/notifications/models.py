@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     FOLLOW_UP_DUE = "follow_up_due", _("A follow-up call is due")
     PENDING_REMINDER = "pending_reminder", _("A pending matter needs a word with the customer")
     CUSTOMER_WROTE = "customer_wrote", _("The customer added to a complaint or answered a plan")
+    REPORT_READY = "report_ready", _("A report is ready")
 
 
 class Notification(models.Model):

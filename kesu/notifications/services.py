@@ -83,32 +83,41 @@ def notification_text(notification: Notification) -> str:
             "Complaint %(number)s: pending matter agreed for %(agreed_date)s — remind the customer."
         ),
         NotificationKind.CUSTOMER_WROTE: _("Complaint %(number)s: the customer wrote or answered the plan."),
+        NotificationKind.REPORT_READY: _("The report “%(report)s” for %(period)s is ready."),
     }
     values = {
         "tier": "",
         "due": "",
         "task": "",
         "agreed_date": "",
+        "period": "",
         **notification.data,
         "number": number,
         "clock": _clock_label(notification.data),
+        "report": _label(notification.data.get("report_label")),
     }
     return texts[notification.kind] % values
 
 
 def notification_link(notification: Notification) -> str:
-    """Where the notification leads: its task's page for the task kinds, else its complaint's page."""
+    """Where the notification leads: its task's page, its report's, else its complaint's page."""
     task = notification.data.get("task_id")
     if task:
         return reverse("web:task", args=[task])
+    if notification.data.get("report_id"):
+        return reverse("web:report_snapshot", args=[notification.data["report_id"]])
     number = notification.data.get("number")
     return reverse("web:complaint", args=[number]) if number else reverse("web:notifications")
 
 
 def _clock_label(data: dict) -> str:
-    labels = data.get("clock_label") or {}
+    return _label(data.get("clock_label")) or data.get("clock", "")
+
+
+def _label(labels: dict | None) -> str:
+    """A {zh, en} name in the reader's language."""
     language = "en" if (translation.get_language() or "").startswith("en") else "zh"
-    return labels.get(language) or data.get("clock", "")
+    return (labels or {}).get(language, "")
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:

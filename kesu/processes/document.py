@@ -471,13 +471,17 @@ class FollowUpSpec(Strict):
 
 
 class ReportSpec(Strict):
-    """A periodic report: weekly on a weekday, monthly on a day, quarterly."""
+    """A periodic report on the period just ended: every week (last Monday–Sunday) on `weekday`
+    (1 = Monday), every month, quarter or year on its `day`, at `at` o'clock in the process's time
+    zone; sent to the staff of the roles `to`. `by`: the breakdowns it shows first."""
 
     key: str = Field(pattern=KEY_PATTERN)
     label: Label
     every: str = Field(pattern=r"^(week|month|quarter|year)$")
     weekday: int | None = Field(default=None, ge=1, le=7)
     day: int | None = Field(default=None, ge=1, le=28)
+    at: dt.time = dt.time(8, 0)
+    to: list[Role] = [Role.MANAGER]
     by: list[str] = []
 
 

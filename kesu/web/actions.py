@@ -305,3 +305,11 @@ def may_download_ledger(user) -> bool:
 def may_see_outbox(user) -> bool:
     """The outbox is for those who may send a message again: managers, directors, GMs, the admin."""
     return may_retry(user)
+
+
+def may_read_report(user, snapshot) -> bool:
+    """Leaders read every report; anyone else the reports sent to their role (finance: penalties)."""
+    if may_see_reports(user):
+        return True
+    roles = set(user.groups.values_list("name", flat=True))
+    return bool(roles & set(snapshot.data.get("to", [])))

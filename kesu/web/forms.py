@@ -652,3 +652,15 @@ class MonthForm(PageForm):
 class SurveyForm(PageForm):
     satisfaction = forms.ChoiceField(label=_("Your answer"), choices=Satisfaction.choices, widget=forms.RadioSelect)
     comment = _text(2000, required=False, rows=3, label=_("Anything you would like to tell us (optional)"))
+
+
+class ReportRunForm(PageForm):
+    """Any report of a process, for any range of days (the last day included)."""
+
+    report = forms.ChoiceField(label=_("Report"))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until (included)"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, reports: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].choices = reports

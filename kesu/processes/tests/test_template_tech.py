@@ -99,6 +99,8 @@ def test_the_tech_process_loads_as_the_default_process(as_):
             "key": "satisfaction",
             "label": {"zh": "用户满意度报告", "en": "User satisfaction report"},
             "every": "quarter",
+            "at": "08:00:00",
+            "to": ["manager", "director"],
             "by": ["category", "satisfaction"],
         }
     ]

@@ -1,22 +1,28 @@
 """报表: the counts and the monthly report with charts for leaders, the pending-matters ledger per
-handler, and the month's penalty and reward ledger for finance (.xlsx)."""
+handler, the month's penalty and reward ledger for finance (.xlsx), and the reports produced on
+schedule or run by hand."""
 
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kesu.accountability.ledger import ledger_workbook
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.services.pending import pending_ledger
+from kesu.lib.errors import DomainError
+from kesu.reports.models import ReportSnapshot
+from kesu.reports.presenters import snapshot_page, snapshot_period, snapshot_title
+from kesu.reports.schedule import report_processes, report_run
 from kesu.reports.selectors import dashboard_counts, monthly_report
 from kesu.web import presenters, selectors
-from kesu.web.actions import may_download_ledger, may_see_reports
-from kesu.web.forms import MonthForm
+from kesu.web.actions import may_download_ledger, may_read_report, may_see_reports
+from kesu.web.forms import MonthForm, ReportRunForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,3 +69,55 @@ def ledger_download(request):
     response = HttpResponse(ledger_workbook(month), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="kesu-ledger-{month:%Y-%m}.xlsx"'
     return response
+
+
+def _report_choices() -> list[tuple[str, str]]:
+    """Every report of every process, as "process:key", by its names."""
+    return [
+        (f"{process.name}:{spec.key}", f"{process.spec.label} · {spec.label}")
+        for process in report_processes()
+        for spec in process.spec.reports
+    ]
+
+
+@login_required
+def report_snapshots(request):
+    """报告: the reports produced on schedule and by hand, newest first; a report run for any range."""
+    user = request.user
+    if not may_see_reports(user):
+        raise PermissionDenied
+    form, status = ReportRunForm(request.POST or None, reports=_report_choices()), 200
+    if request.method == "POST":
+        if form.is_valid():
+            process_name, key = form.cleaned_data["report"].split(":", 1)
+            try:
+                snapshot = report_run(
+                    process_name=process_name,
+                    key=key,
+                    start=form.cleaned_data["start"],
+                    end=form.cleaned_data["end"],
+                    user=user,
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
+                status = error.status
+            else:
+                return redirect("web:report_snapshot", pk=snapshot.pk)
+        else:
+            status = 422
+    page = Paginator(ReportSnapshot.objects.defer("data"), 50).get_page(request.GET.get("page"))
+    rows = [
+        {"snapshot": snapshot, "title": snapshot_title(snapshot), "period": snapshot_period(snapshot)}
+        for snapshot in page
+    ]
+    context = {"form": form, "page": page, "rows": rows}
+    return render(request, "web/reports/snapshots.html", context, status=status)
+
+
+@login_required
+@require_GET
+def report_snapshot(request, pk: int):
+    snapshot = get_object_or_404(ReportSnapshot, pk=pk)
+    if not may_read_report(request.user, snapshot):
+        raise PermissionDenied
+    return render(request, "web/reports/snapshot.html", {"snapshot": snapshot, **snapshot_page(snapshot)})

@@ -1,0 +1,100 @@
+"""Reports on schedule: each `reports:` entry of each process is produced once its period is over, at
+its day and time in the local time zone (the sweep asks every few minutes, so the time zone of the
+worker's own timer does not matter), once however many workers ask, and sent to its roles."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kesu.accounts.models import User
+from kesu.lib.errors import FieldError
+from kesu.notifications.models import NotificationKind
+from kesu.notifications.services import notify
+from kesu.processes.document import ReportSpec
+from kesu.processes.models import Process
+from kesu.reports.building import report_build
+from kesu.reports.models import ReportSnapshot
+from kesu.reports.periods import Period, due_at, last_period
+
+CATCH_UP = dt.timedelta(days=3)
+"""A report missed while the worker was down is still produced this long after its time (not the
+report of a period long before Kesu was set up)."""
+
+
+def report_processes() -> list[Process]:
+    """The current version of every process (the reports of older versions are theirs no more)."""
+    names = sorted(set(Process.objects.values_list("name", flat=True)))
+    return [Process.objects.current(name) for name in names]
+
+
+def reports_produce_due(now: dt.datetime | None = None) -> list[ReportSnapshot]:
+    """Produce and send every report whose time has come and that does not exist yet."""
+    now = now or timezone.now()
+    zone = timezone.get_default_timezone()
+    today = timezone.localtime(now, zone).date()
+    produced = []
+    for process in report_processes():
+        for spec in process.spec.reports:
+            period = last_period(spec, today)
+            moment = due_at(spec, period, zone)
+            if not moment <= now <= moment + CATCH_UP:
+                continue
+            snapshot = _produce_once(process, spec, period)
+            if snapshot is not None:
+                _send(snapshot, spec)
+                produced.append(snapshot)
+    return produced
+
+
+def _produce_once(process: Process, spec: ReportSpec, period: Period) -> ReportSnapshot | None:
+    existing = ReportSnapshot.objects.filter(
+        process_name=process.name, key=spec.key, period_start=period.start, scheduled=True
+    )
+    if existing.exists():
+        return None
+    try:
+        with transaction.atomic():
+            return _snapshot(process, spec, period, scheduled=True)
+    except IntegrityError:  # another worker produced it first
+        return None
+
+
+def _snapshot(process: Process, spec: ReportSpec, period: Period, *, scheduled: bool, user=None) -> ReportSnapshot:
+    data = report_build(process.name, process.spec, spec.by, period)
+    data["to"] = [str(role) for role in spec.to]
+    return ReportSnapshot.objects.create(
+        process_name=process.name,
+        key=spec.key,
+        label=spec.label.model_dump(),
+        period_start=period.start,
+        period_end=period.end,
+        scheduled=scheduled,
+        requested_by=user,
+        data=data,
+    )
+
+
+def _send(snapshot: ReportSnapshot, spec: ReportSpec) -> None:
+    people = User.objects.filter(is_active=True, groups__name__in=[str(role) for role in spec.to]).distinct()
+    notify(
+        users=list(people),
+        kind=NotificationKind.REPORT_READY,
+        report_id=snapshot.pk,
+        report_label=snapshot.label,
+        period=f"{snapshot.period_start:%Y-%m-%d} – {snapshot.period_end - dt.timedelta(days=1):%Y-%m-%d}",
+    )
+
+
+def report_run(*, process_name: str, key: str, start: dt.date, end: dt.date, user) -> ReportSnapshot:
+    """Any report of a process, for any range (`end` inclusive), run by hand now."""
+    process = Process.objects.current(process_name)
+    spec = next((entry for entry in process.spec.reports if entry.key == key), None) if process else None
+    if spec is None:
+        raise FieldError("report", _("This process has no such report."))
+    if end < start:
+        raise FieldError("end", _("The end comes before the start."))
+    if (end - start).days > 3660:
+        raise FieldError("end", _("At most ten years at a time."))
+    return _snapshot(process, spec, Period(start, end + dt.timedelta(days=1)), scheduled=False, user=user)
