@@ -217,6 +217,24 @@ def sweep_timing(env: dict) -> dict:
     return json.loads(shell(code, env).strip().splitlines()[-1])
 
 
+def report_timing(env: dict) -> dict:
+    """The scheduled reports of the default process (call_center's monthly one, and a quarter of it),
+    built as the worker builds them: every total and breakdown, three periods each."""
+    code = (
+        "import json, time, datetime as dt; from django.utils import timezone; "
+        "from kesu.processes.models import Process; from kesu.reports.building import report_build; "
+        "from kesu.reports.periods import Period, current_start, period_ending; "
+        "process = Process.objects.current('call_center'); today = timezone.localdate(); "
+        "month = period_ending(current_start('month', today), 'month'); "
+        "quarter = period_ending(current_start('quarter', today), 'quarter'); timings = {}\n"
+        "for name, period in (('month', month), ('quarter', quarter)):\n"
+        "    t = time.perf_counter(); report_build(process.name, process.spec, [], period)\n"
+        "    timings[name + '_s'] = round(time.perf_counter() - t, 2)\n"
+        "print(json.dumps(timings))"
+    )
+    return json.loads(shell(code, env).strip().splitlines()[-1])
+
+
 class Sink:
     """The company's system a webhook goes to, on this machine: counts each webhook-id it is sent."""
 
@@ -474,6 +492,7 @@ def main() -> None:
         "machine": f"{os.cpu_count()} cores",
         "results": results,
         "sweep": sweep_timing(env),
+        "reports": report_timing(env),
         "outbox": outbox_timing(env),
         "import": import_timing(env),
         "web_worker_rss_mb": web_rss,
@@ -505,6 +524,7 @@ def _print(report: dict) -> None:
             f"{row['p50_ms']:>7} {row['p95_ms']:>7} {row['p99_ms']:>7}"
         )
     print(f"sweep: {report['sweep']}")
+    print(f"scheduled report built (call_center, three periods each): {report['reports']}")
     print(f"outbox (webhooks to a local sink, kesu deliver): {report['outbox']}")
     print(f"history import (kesu import of a generated CSV): {report['import']}")
     print(f"web worker RSS: {report['web_worker_rss_mb']} MB; demo load: {report['demo_seconds']} s")
