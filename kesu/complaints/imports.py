@@ -470,6 +470,9 @@ def _write_batch(process: Process, rows: list[_Row], source: str) -> None:
             department=row.department,
             received_at=row.received_at,
             resolved_at=row.resolved_at,
+            working_minutes_to_resolve=process.working_minutes(row.received_at, row.resolved_at)
+            if row.resolved_at
+            else None,
             closed_at=row.closed_at,
         )
         if row.status not in FINISHED:

@@ -139,6 +139,13 @@ class Complaint(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    working_minutes_to_resolve = models.PositiveIntegerField(
+        _("working minutes to resolve"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="From receipt to resolution, counted in the process's working time; kept with `resolved_at`.",
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

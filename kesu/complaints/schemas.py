@@ -66,7 +66,9 @@ class ComplaintIn(In):
 
 class ComplaintFilterIn(Schema):
     status: list[Status] | None = None
+    process: str | None = Field(default=None, max_length=50)
     category: str | None = Field(default=None, max_length=50)
+    finding: str | None = Field(default=None, max_length=50)
     priority: Priority | None = None
     channel: Channel | None = None
     department: str | None = Field(default=None, max_length=50)

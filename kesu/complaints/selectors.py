@@ -71,7 +71,9 @@ def complaint_for_user(number: str, user) -> Complaint:
 @dataclass(frozen=True)
 class ComplaintFilters:
     status: list[str] | None = None
+    process: str | None = None
     category: str | None = None
+    finding: str | None = None
     priority: str | None = None
     channel: str | None = None
     department: str | None = None
@@ -98,7 +100,9 @@ def complaints_matching(user, filters: ComplaintFilters, *, search_index: bool =
     """The complaints `user` may see under `filters`, in their order, with no joins chosen yet."""
     complaints = complaints_visible_to(user)
     exact = {
+        "process__name": filters.process,
         "category": filters.category,
+        "finding": filters.finding,
         "priority": filters.priority,
         "channel": filters.channel,
         "department_id": _id_of(Department, code=filters.department),

@@ -217,6 +217,7 @@ def _complaint(world: World, received: dt.datetime, numbers: _Numbering, now: dt
         tier=random.choices([1, 2, 3], [85, 12, 3])[0],
         received_at=received,
         resolved_at=resolved,
+        working_minutes_to_resolve=process.working_minutes(received, resolved) if resolved else None,
         closed_at=resolved + dt.timedelta(hours=random.uniform(4, 48))
         if resolved and status == Status.CLOSED
         else None,

@@ -47,7 +47,7 @@ def robot_alerts_for(event: Event) -> list[Delivery]:
         return []
     with translation.override(settings.LANGUAGE_CODE):
         title, text = _alert_text(alert, event)
-    return [_robot_delivery(robot, alert, title, text, key=f"robot:{robot.pk}:event{event.pk}") for robot in robots]
+    return [robot_delivery(robot, alert, title, text, key=f"robot:{robot.pk}:event{event.pk}") for robot in robots]
 
 
 def _alert_text(alert: RobotAlert, event: Event) -> tuple[str, str]:
@@ -67,7 +67,7 @@ def _alert_text(alert: RobotAlert, event: Event) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
-def _robot_delivery(robot: Robot, alert: RobotAlert, title: str, text: str, *, key: str) -> Delivery:
+def robot_delivery(robot: Robot, alert: RobotAlert, title: str, text: str, *, key: str) -> Delivery:
     return Delivery(
         channel=robot.kind,
         recipient=robot.name,
@@ -97,7 +97,7 @@ def robot_digests_run(now: dt.datetime) -> int:
             with translation.override(settings.LANGUAGE_CODE):
                 title, text = _digest_text(robot, now)
             deliveries_enqueue(
-                [_robot_delivery(robot, RobotAlert.DAILY_DIGEST, title, text, key=f"robot:{robot.pk}:digest{today}")]
+                [robot_delivery(robot, RobotAlert.DAILY_DIGEST, title, text, key=f"robot:{robot.pk}:digest{today}")]
             )
             sent += 1
     return sent

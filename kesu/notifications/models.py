@@ -71,6 +71,7 @@ class RobotAlert(models.TextChoices):
     BREACH = "breach", _("A deadline was missed")
     ESCALATION = "escalation", _("A complaint was escalated")
     DAILY_DIGEST = "daily_digest", _("The daily digest")
+    REPORT = "report", _("A report on schedule, in short")
 
 
 class Robot(models.Model):

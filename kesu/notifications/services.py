@@ -54,13 +54,17 @@ def _email(notifications: list[Notification], kind: NotificationKind) -> None:
 def _email_of(notification: Notification) -> Delivery:
     text = notification_text(notification)
     number = notification.data.get("number")
+    payload = {"number": number} if number else {}
+    report = notification.data.get("report_id")
+    if report:  # the report itself travels with its notice, as a PDF to read and a workbook to work on
+        payload["attachments"] = [["report", report, "pdf"], ["report", report, "xlsx"]]
     return Delivery(
         channel=DeliveryChannel.EMAIL,
         recipient=notification.user.email,
         kind=notification.kind,
         subject=f"[{_('Kesu')}] {text}",
         body=f"{text}\n\n{settings.BASE_URL}{notification_link(notification)}\n",
-        payload={"number": number} if number else {},
+        payload=payload,
         idempotency_key=f"notification:{notification.pk}:email",
         complaint=notification.complaint,
         user=notification.user,

@@ -1,3 +1,4 @@
+import datetime as dt
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -60,6 +61,10 @@ class Process(models.Model):
             working_days={day for day, working in overrides.items() if working},
             timezone=ZoneInfo(settings.TIME_ZONE),
         )
+
+    def working_minutes(self, start: dt.datetime, end: dt.datetime) -> int:
+        """The working time between two moments, in whole minutes, by the process's calendar."""
+        return int(self.calendar.working_time_between(start, end).total_seconds() // 60)
 
 
 def _parsed_once(key: tuple, document) -> ProcessDocument:

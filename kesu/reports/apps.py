@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "kesu.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from kesu.reports import files  # noqa: F401  (reports travel as e-mail attachments)

@@ -4,19 +4,23 @@ worker's own timer does not matter), once however many workers ask, and sent to 
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from kesu.accounts.models import User
+from kesu.accounts.models import Department, User
 from kesu.lib.errors import FieldError
-from kesu.notifications.models import NotificationKind
+from kesu.notifications.alerts import robot_delivery, robots_watching
+from kesu.notifications.models import NotificationKind, RobotAlert
+from kesu.notifications.outbox import deliveries_enqueue
 from kesu.notifications.services import notify
 from kesu.processes.document import ReportSpec
 from kesu.processes.models import Process
 from kesu.reports.building import report_build
 from kesu.reports.models import ReportSnapshot
 from kesu.reports.periods import Period, due_at, last_period
+from kesu.reports.presenters import snapshot_summary
 
 CATCH_UP = dt.timedelta(days=3)
 """A report missed while the worker was down is still produced this long after its time (not the
@@ -61,8 +65,10 @@ def _produce_once(process: Process, spec: ReportSpec, period: Period) -> ReportS
         return None
 
 
-def _snapshot(process: Process, spec: ReportSpec, period: Period, *, scheduled: bool, user=None) -> ReportSnapshot:
-    data = report_build(process.name, process.spec, spec.by, period)
+def _snapshot(
+    process: Process, spec: ReportSpec, period: Period, *, scheduled: bool, user=None, filters=None
+) -> ReportSnapshot:
+    data = report_build(process.name, process.spec, spec.by, period, filters)
     data["to"] = [str(role) for role in spec.to]
     return ReportSnapshot.objects.create(
         process_name=process.name,
@@ -77,6 +83,8 @@ def _snapshot(process: Process, spec: ReportSpec, period: Period, *, scheduled: 
 
 
 def _send(snapshot: ReportSnapshot, spec: ReportSpec) -> None:
+    """To the roles it names, in their inbox and by e-mail with the report attached; in short to the
+    group robots that take reports, of its process or of all."""
     people = User.objects.filter(is_active=True, groups__name__in=[str(role) for role in spec.to]).distinct()
     notify(
         users=list(people),
@@ -85,10 +93,23 @@ def _send(snapshot: ReportSnapshot, spec: ReportSpec) -> None:
         report_label=snapshot.label,
         period=f"{snapshot.period_start:%Y-%m-%d} – {snapshot.period_end - dt.timedelta(days=1):%Y-%m-%d}",
     )
+    robots = [robot for robot in robots_watching(RobotAlert.REPORT) if robot.process in ("", snapshot.process_name)]
+    if robots:
+        with translation.override(settings.LANGUAGE_CODE):
+            title, text = snapshot_summary(snapshot)
+        deliveries_enqueue(
+            [
+                robot_delivery(robot, RobotAlert.REPORT, title, text, key=f"robot:{robot.pk}:report{snapshot.pk}")
+                for robot in robots
+            ]
+        )
 
 
-def report_run(*, process_name: str, key: str, start: dt.date, end: dt.date, user) -> ReportSnapshot:
-    """Any report of a process, for any range (`end` inclusive), run by hand now."""
+def report_run(
+    *, process_name: str, key: str, start: dt.date, end: dt.date, user, filters: dict[str, str] | None = None
+) -> ReportSnapshot:
+    """Any report of a process, for any range (`end` inclusive), run by hand now; narrowed, if asked,
+    to one department, category or store."""
     process = Process.objects.current(process_name)
     spec = next((entry for entry in process.spec.reports if entry.key == key), None) if process else None
     if spec is None:
@@ -97,4 +118,16 @@ def report_run(*, process_name: str, key: str, start: dt.date, end: dt.date, use
         raise FieldError("end", _("The end comes before the start."))
     if (end - start).days > 3660:
         raise FieldError("end", _("At most ten years at a time."))
-    return _snapshot(process, spec, Period(start, end + dt.timedelta(days=1)), scheduled=False, user=user)
+    filters = {name: value for name, value in (filters or {}).items() if value}
+    _require_known(process, filters)
+    period = Period(start, end + dt.timedelta(days=1))
+    return _snapshot(process, spec, period, scheduled=False, user=user, filters=filters)
+
+
+def _require_known(process: Process, filters: dict[str, str]) -> None:
+    if "category" in filters and process.spec.category(filters["category"]) is None:
+        raise FieldError("category", _("This process has no such category."))
+    if "department" in filters and not Department.objects.filter(code=filters["department"]).exists():
+        raise FieldError("department", _("No such department."))
+    if "store" in filters and "store" not in process.spec.fields:
+        raise FieldError("store", _("This process records no store."))

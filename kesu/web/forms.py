@@ -527,7 +527,9 @@ class ListFilterForm(PageForm):
     status = forms.MultipleChoiceField(
         label=_("Status"), choices=Status.choices, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
     )
+    process = forms.ChoiceField(label=_("Process"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
+    finding = forms.ChoiceField(label=_("Finding"), required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=[("", "---------")] + Priority.choices, required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=[("", "---------")] + Channel.choices, required=False)
     department = forms.ModelChoiceField(
@@ -546,9 +548,11 @@ class ListFilterForm(PageForm):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     order = forms.ChoiceField(label=_("Sort"), choices=ORDER_CHOICES, required=False)
 
-    def __init__(self, *args, categories: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, processes, categories, findings: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["process"].choices = [("", "---------")] + processes
         self.fields["category"].choices = [("", "---------")] + categories
+        self.fields["finding"].choices = [("", "---------")] + findings
         self.fields["department"].queryset = _departments()
         self.fields["assignee"].queryset = handlers_for(None)
 
@@ -655,12 +659,31 @@ class SurveyForm(PageForm):
 
 
 class ReportRunForm(PageForm):
-    """Any report of a process, for any range of days (the last day included)."""
+    """Any report of a process, for any range of days (the last day included), of one department,
+    category or store if asked."""
 
     report = forms.ChoiceField(label=_("Report"))
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until (included)"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(
+        label=_("Until (included)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), to_field_name="code", required=False
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    store = forms.CharField(label=_("Store"), max_length=100, required=False)
 
-    def __init__(self, *args, reports: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, reports: list[tuple[str, str]], categories: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["report"].choices = reports
+        self.fields["department"].queryset = _departments()
+        self.fields["category"].choices = [("", _("All"))] + categories
+
+    def filters(self) -> dict[str, str]:
+        data = self.cleaned_data
+        department = data.get("department")
+        return {
+            "department": department.code if department else "",
+            "category": data["category"],
+            "store": data["store"],
+        }

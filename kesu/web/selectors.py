@@ -126,16 +126,36 @@ def complaint_rows_page(user, query: ListQuery, start: int, stop: int) -> list[C
     )
 
 
-def current_categories() -> list[tuple[str, str]]:
-    """Every category of the newest version of each process, for the list's filter."""
-    seen: dict[str, str] = {}
+def _newest_processes() -> list[Process]:
     newest: dict[str, Process] = {}
     for process in Process.objects.order_by("name", "-version"):
         newest.setdefault(process.name, process)
-    for process in newest.values():
-        for category in process.spec.categories:
-            seen.setdefault(category.key, str(category.label))
+    return list(newest.values())
+
+
+def _by_label(pairs) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for key, label in pairs:
+        seen.setdefault(key, str(label))
     return sorted(seen.items(), key=lambda item: item[1])
+
+
+def current_categories(processes: list[Process] | None = None) -> list[tuple[str, str]]:
+    """Every category of the newest version of each process, for the list's filter."""
+    processes = _newest_processes() if processes is None else processes
+    return _by_label((category.key, category.label) for process in processes for category in process.spec.categories)
+
+
+def list_filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """The processes, categories and findings the list filters by (the newest version of each process)."""
+    processes = _newest_processes()
+    return {
+        "processes": _by_label((process.name, process.spec.label) for process in processes),
+        "categories": current_categories(processes),
+        "findings": _by_label(
+            (key, finding.label) for process in processes for key, finding in process.spec.findings.items()
+        ),
+    }
 
 
 def saved_views(user) -> QuerySet[SavedView]:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from kesu.web.views import (
     auth,
@@ -50,6 +50,11 @@ urlpatterns = [
     path("reports/ledger.xlsx", reports.ledger_download, name="ledger"),
     path("reports/produced/", reports.report_snapshots, name="report_snapshots"),
     path("reports/produced/<int:pk>/", reports.report_snapshot, name="report_snapshot"),
+    re_path(
+        r"^reports/produced/(?P<pk>[0-9]+)\.(?P<kind>xlsx|pdf)$",
+        reports.report_snapshot_file,
+        name="report_snapshot_file",
+    ),
     path("notifications/", notifications.inbox_page, name="notifications"),
     path("notifications/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
     path("notifications/settings/", notifications.notification_settings, name="notification_settings"),

@@ -132,6 +132,9 @@ def complaint_resolve(*, complaint: Complaint, actor, version: int, resolution: 
     complaint.resolution = required_text(resolution, "resolution")
     complaint.status = Status.RESOLVED
     complaint.resolved_at = timezone.now()
+    complaint.working_minutes_to_resolve = complaint.process.working_minutes(
+        complaint.received_at, complaint.resolved_at
+    )
     record(complaint, actor=actor, kind=EventKind.RESOLVED, from_status=before, text=complaint.resolution)
     followup_schedule_next(complaint, sequence=1)
     return complaint
@@ -205,6 +208,7 @@ def reopen(complaint: Complaint, *, actor, reason: str, to: str = Status.INVESTI
     complaint.status = to
     complaint.reopen_count += 1
     complaint.resolved_at = None
+    complaint.working_minutes_to_resolve = None
     complaint.closed_at = None
     followups_cancel(complaint)
     record(complaint, actor=actor, kind=EventKind.REOPENED, from_status=before, text=reason)

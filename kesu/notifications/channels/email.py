@@ -9,12 +9,18 @@ key: a message sent again after a crash has the same id, and mail clients show i
 import datetime as dt
 import hashlib
 import smtplib
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
 from kesu.notifications.channels import Outcome
 from kesu.notifications.models import Delivery
+
+ATTACHMENTS: dict[str, Callable[..., tuple[str, bytes, str]]] = {}
+"""What a delivery's `payload["attachments"]` may name — `[maker, *arguments]` — and the function of
+another app that makes the file (name, content, type) when the message is sent: a file is built
+from what it shows, not kept in the outbox. The reports app registers `report`."""
 
 
 def message_id(delivery: Delivery) -> str:
@@ -58,6 +64,8 @@ class EmailTransport:
             headers=headers_for(delivery),
             connection=get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT),
         )
+        for maker, *arguments in delivery.payload.get("attachments", []):
+            message.attach(*ATTACHMENTS[maker](*arguments))
         try:
             message.send()
         except smtplib.SMTPRecipientsRefused as exc:

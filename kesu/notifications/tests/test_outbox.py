@@ -16,7 +16,7 @@ from django.utils import timezone
 from kesu.clocks.tests.test_workers import database_url
 from kesu.notifications.models import Delivery, DeliveryStatus
 from kesu.notifications.outbox import BACKOFF, deliveries_claim, deliveries_enqueue, delivery_retry, outbox_send
-from kesu.notifications.tests.conftest import free_port
+from kesu.notifications.tests.smtp import free_port
 from kesu.notifications.webhooks import webhook_endpoint_create
 
 

@@ -117,11 +117,13 @@ def serve(httpserver, kind: str, secret: str = SECRET) -> Vendor:
     return vendor
 
 
-def robot(httpserver, kind: str, *, secret: str = SECRET, name: str = "客服部群", **fields) -> Robot:
+def robot(
+    httpserver, kind: str, *, secret: str = SECRET, name: str = "客服部群", alerts=("new_urgent",), **fields
+) -> Robot:
     query = {"wecom": f"?key={KEY}", "dingtalk": f"?access_token={TOKEN}", "feishu": ""}[kind]
     url = httpserver.url_for(PATHS[kind]) + query
     return Robot.objects.create(
-        name=name, kind=kind, url=url, secret="" if kind == "wecom" else secret, alerts=["new_urgent"], **fields
+        name=name, kind=kind, url=url, secret="" if kind == "wecom" else secret, alerts=list(alerts), **fields
     )
 
 

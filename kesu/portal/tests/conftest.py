@@ -10,7 +10,7 @@ from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
-from kesu.notifications.tests.conftest import smtp_server  # noqa: F401 (a fixture used here too)
+from kesu.notifications.tests.smtp import smtp_server  # noqa: F401 (a fixture used here too)
 
 PHONE = "13912345678"
 

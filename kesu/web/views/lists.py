@@ -32,7 +32,9 @@ def list_query(form: ListFilterForm) -> selectors.ListQuery:
     order = data.get("order") or "-received"
     filters = ComplaintFilters(
         status=data.get("status") or None,
+        process=data.get("process") or None,
         category=data.get("category") or None,
+        finding=data.get("finding") or None,
         priority=data.get("priority") or None,
         channel=data.get("channel") or None,
         department=data["department"].code if data.get("department") else None,
@@ -47,7 +49,7 @@ def list_query(form: ListFilterForm) -> selectors.ListQuery:
 
 
 def _filter_form(params: QueryDict) -> ListFilterForm:
-    return ListFilterForm(params, categories=selectors.current_categories())
+    return ListFilterForm(params, **selectors.list_filter_choices())
 
 
 def _list_context(request, params: QueryDict, saved_view_form: SavedViewForm | None = None) -> dict:

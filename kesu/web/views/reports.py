@@ -16,6 +16,7 @@ from kesu.accountability.ledger import ledger_workbook
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.services.pending import pending_ledger
 from kesu.lib.errors import DomainError
+from kesu.reports.files import CONTENT_TYPES, snapshot_file, snapshot_filename
 from kesu.reports.models import ReportSnapshot
 from kesu.reports.presenters import snapshot_page, snapshot_period, snapshot_title
 from kesu.reports.schedule import report_processes, report_run
@@ -86,7 +87,7 @@ def report_snapshots(request):
     user = request.user
     if not may_see_reports(user):
         raise PermissionDenied
-    form, status = ReportRunForm(request.POST or None, reports=_report_choices()), 200
+    form, status = _run_form(request.POST or None), 200
     if request.method == "POST":
         if form.is_valid():
             process_name, key = form.cleaned_data["report"].split(":", 1)
@@ -97,6 +98,7 @@ def report_snapshots(request):
                     start=form.cleaned_data["start"],
                     end=form.cleaned_data["end"],
                     user=user,
+                    filters=form.filters(),
                 )
             except DomainError as error:
                 form.add_domain_error(error)
@@ -114,10 +116,36 @@ def report_snapshots(request):
     return render(request, "web/reports/snapshots.html", context, status=status)
 
 
+def _run_form(data=None, initial=None) -> ReportRunForm:
+    return ReportRunForm(data, initial=initial, reports=_report_choices(), categories=selectors.current_categories())
+
+
 @login_required
 @require_GET
 def report_snapshot(request, pk: int):
+    """One report as it was produced; leaders may run it again for other dates or narrowed down."""
     snapshot = get_object_or_404(ReportSnapshot, pk=pk)
     if not may_read_report(request.user, snapshot):
         raise PermissionDenied
-    return render(request, "web/reports/snapshot.html", {"snapshot": snapshot, **snapshot_page(snapshot)})
+    context = {"snapshot": snapshot, **snapshot_page(snapshot)}
+    if may_see_reports(request.user):
+        initial = {
+            "report": f"{snapshot.process_name}:{snapshot.key}",
+            "start": snapshot.period_start,
+            "end": snapshot.period_end - dt.timedelta(days=1),
+            **snapshot.data.get("filters", {}),
+        }
+        context["form"] = _run_form(initial=initial)
+    return render(request, "web/reports/snapshot.html", context)
+
+
+@login_required
+@require_GET
+def report_snapshot_file(request, pk: int, kind: str):
+    """The report as an Excel workbook or a PDF, made from its frozen numbers."""
+    snapshot = get_object_or_404(ReportSnapshot, pk=pk)
+    if not may_read_report(request.user, snapshot):
+        raise PermissionDenied
+    response = HttpResponse(snapshot_file(snapshot, kind), content_type=CONTENT_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="{snapshot_filename(snapshot, kind)}"'
+    return response

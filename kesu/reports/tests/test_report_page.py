@@ -1,0 +1,65 @@
+"""A leader narrows a report to one department, category or store and follows any of its numbers to
+the complaints behind it; a wrong filter is named on its field."""
+
+import re
+from html import unescape
+
+from django.test import Client
+
+from kesu.processes.services import process_load_template
+from kesu.reports.models import ReportSnapshot
+from kesu.reports.tests.test_scheduled_reports import received, shanghai
+
+
+def leader(staff) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(staff["manager"])
+    return client
+
+
+def run(client: Client, expect: int = 302, **fields):
+    body = {"report": "call_center:monthly", "start": "2026-11-01", "end": "2026-11-30", **fields}
+    response = client.post("/reports/produced/", body)
+    assert response.status_code == expect, response.content.decode()
+    return response
+
+
+def test_a_report_narrowed_to_one_category_counts_only_its_complaints(as_, staff):
+    for day, category in ((3, "service_quality"), (4, "service_quality"), (5, "product_quality")):
+        received(as_, shanghai(2026, 11, day, 10), category=category)
+
+    run(leader(staff), category="product_quality")
+
+    snapshot = ReportSnapshot.objects.get()
+    assert snapshot.data["filters"] == {"category": "product_quality"}
+    assert snapshot.data["totals"]["received"]["now"] == 1
+    page = leader(staff).get(f"/reports/produced/{snapshot.pk}/").content.decode()
+    assert "分类: <strong>产品质量投诉</strong>" in page
+
+
+def test_a_category_of_another_process_is_named_on_its_field(as_, staff):
+    process_load_template("logistics")
+
+    response = run(leader(staff), expect=422, category="system")
+
+    assert "该流程没有这个类别" in response.content.decode()
+    assert not ReportSnapshot.objects.exists()
+
+
+def test_each_count_leads_to_the_list_of_the_complaints_behind_it(as_, staff):
+    for day, category in ((3, "service_quality"), (4, "service_quality"), (5, "product_quality")):
+        received(as_, shanghai(2026, 11, day, 10), category=category)
+    received(as_, shanghai(2026, 12, 1, 10), category="service_quality")  # after the period
+    run(leader(staff))
+    page = leader(staff).get(f"/reports/produced/{ReportSnapshot.objects.get().pk}/").content.decode()
+
+    links = dict(
+        (unescape(count), unescape(href))
+        for href, count in re.findall(r'<a href="([^"]+)" data-drill-down>([^<]+)</a>', page)
+        if "category=service_quality" in unescape(href)
+    )
+    assert list(links) == ["2"]
+    href = links["2"]
+    assert "process=call_center" in href and "received_from=2026-11-01" in href and "received_to=2026-11-30" in href
+    listed = leader(staff).get(href).content.decode()
+    assert "共 2 条投诉" in listed
