@@ -185,9 +185,13 @@ def prepare(env: dict, complaints: int) -> dict:
             "numbers = list(Complaint.objects.order_by('-id').values_list('number', flat=True)[:500]); "
             "tracked = [tracking_path(number) for number in numbers[:200]]; "
             "portal = [process.name for process in portal_processes()][:1]; "
+            "from kesu.reports.schedule import report_run; from django.utils import timezone; "
+            "import datetime as dt; today = timezone.localdate(); last = today.replace(day=1) - dt.timedelta(days=1); "
+            "report = report_run(process_name='call_center', key='monthly', start=last.replace(day=1), end=last, "
+            "user=User.objects.get(username='demo_manager')).pk; "
             "phones = list(Complaint.objects.order_by('-id').values_list('customer__phone', flat=True)[:200]); "
             "print(json.dumps({'numbers': numbers, 'phones': [p[3:] for p in phones], 'tracked': tracked, "
-            "'portal': portal[0] if portal else None, "
+            "'portal': portal[0] if portal else None, 'report': report, "
             "'department': h.department.code, 'handler': h.username}))",
             env,
         )
@@ -219,17 +223,23 @@ def sweep_timing(env: dict) -> dict:
 
 def report_timing(env: dict) -> dict:
     """The scheduled reports of the default process (call_center's monthly one, and a quarter of it),
-    built as the worker builds them: every total and breakdown, three periods each."""
+    built as the worker builds them (every part, three periods each), then the quarter's Excel and PDF."""
     code = (
         "import json, time, datetime as dt; from django.utils import timezone; "
         "from kesu.processes.models import Process; from kesu.reports.building import report_build; "
+        "from kesu.reports.files import snapshot_pdf, snapshot_workbook; "
+        "from kesu.reports.models import ReportSnapshot; "
         "from kesu.reports.periods import Period, current_start, period_ending; "
         "process = Process.objects.current('call_center'); today = timezone.localdate(); "
         "month = period_ending(current_start('month', today), 'month'); "
         "quarter = period_ending(current_start('quarter', today), 'quarter'); timings = {}\n"
         "for name, period in (('month', month), ('quarter', quarter)):\n"
-        "    t = time.perf_counter(); report_build(process.name, process.spec, [], period)\n"
+        "    t = time.perf_counter(); data = report_build(process.name, process.spec, [], period)\n"
         "    timings[name + '_s'] = round(time.perf_counter() - t, 2)\n"
+        "snapshot = ReportSnapshot(process_name=process.name, key='monthly', label={'zh': '季报', 'en': 'Quarter'}, "
+        "period_start=quarter.start, period_end=quarter.end, data=data, produced_at=timezone.now())\n"
+        "for name, make in (('quarter_xlsx_s', snapshot_workbook), ('quarter_pdf_s', snapshot_pdf)):\n"
+        "    t = time.perf_counter(); make(snapshot); timings[name] = round(time.perf_counter() - t, 2)\n"
         "print(json.dumps(timings))"
     )
     return json.loads(shell(code, env).strip().splitlines()[-1])
@@ -444,6 +454,7 @@ def page_scenarios(facts: dict, duration: float) -> list[tuple]:
         ("page: one complaint", supervisor, complaint_page, 8, duration),
         ("page: inbox of a busy handler", handler, page("/notifications/"), 4, duration),
         ("page: outbox, 5 000 failed", manager, page("/outbox/"), 4, duration),
+        ("page: a monthly report", manager, page(f"/reports/produced/{facts['report']}/"), 4, duration),
         ("page: the customer's complaint (private link)", {}, tracked_page, 8, duration),
         *(
             [("page: the portal's complaint form", {}, page(f"/portal/{facts['portal']}/"), 8, duration)]

@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     PENDING_REMINDER = "pending_reminder", _("A pending matter needs a word with the customer")
     CUSTOMER_WROTE = "customer_wrote", _("The customer added to a complaint or answered a plan")
     REPORT_READY = "report_ready", _("A report is ready")
+    SPIKE = "spike", _("Complaints of one kind far above the usual")
 
 
 class Notification(models.Model):
@@ -72,6 +73,7 @@ class RobotAlert(models.TextChoices):
     ESCALATION = "escalation", _("A complaint was escalated")
     DAILY_DIGEST = "daily_digest", _("The daily digest")
     REPORT = "report", _("A report on schedule, in short")
+    SPIKE = "spike", _("Complaints of one kind far above the usual")
 
 
 class Robot(models.Model):

@@ -88,6 +88,9 @@ def notification_text(notification: Notification) -> str:
         ),
         NotificationKind.CUSTOMER_WROTE: _("Complaint %(number)s: the customer wrote or answered the plan."),
         NotificationKind.REPORT_READY: _("The report “%(report)s” for %(period)s is ready."),
+        NotificationKind.SPIKE: _(
+            "Unusually many complaints about “%(what)s” today: %(count)s, against %(baseline)s a day before."
+        ),
     }
     values = {
         "tier": "",
@@ -95,10 +98,13 @@ def notification_text(notification: Notification) -> str:
         "task": "",
         "agreed_date": "",
         "period": "",
+        "count": "",
+        "baseline": "",
         **notification.data,
         "number": number,
         "clock": _clock_label(notification.data),
         "report": _label(notification.data.get("report_label")),
+        "what": _label(notification.data.get("what")),
     }
     return texts[notification.kind] % values
 
@@ -110,6 +116,8 @@ def notification_link(notification: Notification) -> str:
         return reverse("web:task", args=[task])
     if notification.data.get("report_id"):
         return reverse("web:report_snapshot", args=[notification.data["report_id"]])
+    if notification.data.get("link"):  # a list of complaints (a spike's)
+        return notification.data["link"]
     number = notification.data.get("number")
     return reverse("web:complaint", args=[number]) if number else reverse("web:notifications")
 

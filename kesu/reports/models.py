@@ -32,3 +32,25 @@ class ReportSnapshot(models.Model):
             )
         ]
         indexes = [models.Index(fields=["-produced_at"], name="report_produced")]
+
+
+class Spike(models.Model):
+    """预警: a day on which a process received far more complaints of one category or store than its
+    last 28 days would lead one to expect. Kept once per day and value, so its alert goes out once."""
+
+    process_name = models.CharField(_("process"), max_length=50)
+    dimension = models.CharField(_("of"), max_length=20)
+    value = models.CharField(_("value"), max_length=200)
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("complaints that day"))
+    baseline = models.FloatField(_("a day in the 28 days before"))
+    probability = models.FloatField(_("chance of as many by accident"))
+    found_at = models.DateTimeField(_("found at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("spike")
+        verbose_name_plural = _("spikes")
+        ordering = ["-day", "-count"]
+        constraints = [
+            models.UniqueConstraint(fields=["process_name", "dimension", "value", "day"], name="spike_once_a_day")
+        ]

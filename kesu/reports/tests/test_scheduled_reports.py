@@ -47,7 +47,12 @@ def test_the_templates_name_their_reports(every_template):
     assert len(entries(every_template)) >= 12
 
 
-def test_each_templates_report_is_produced_at_its_moment_in_shanghai_over_its_period_once(every_template):
+def test_each_templates_report_is_produced_at_its_moment_in_shanghai_over_its_period_once_and_sent(
+    every_template,
+):
+    roles = {role for _process, spec in entries(every_template) for role in spec.to}
+    for role in roles:
+        make_staff(f"reader_{role}", role)
     for process, spec in entries(every_template):
         ReportSnapshot.objects.all().delete()  # each entry on its own: others fall due around it
         period = ENDED[spec.every]
@@ -62,6 +67,8 @@ def test_each_templates_report_is_produced_at_its_moment_in_shanghai_over_its_pe
 
         [snapshot] = this_one
         assert (snapshot.period_end, snapshot.scheduled) == (period.end, True)
+        told = Notification.objects.filter(kind="report_ready", data__report_id=snapshot.pk)
+        assert sorted(told.values_list("user__username", flat=True)) == sorted(f"reader_{role}" for role in spec.to)
 
 
 def test_a_weekly_report_on_tuesday_is_the_last_monday_to_sunday_at_8_in_shanghai(db):
