@@ -23,3 +23,8 @@ class Priority(models.TextChoices):
     HIGH = "high", _("High")
     MEDIUM = "medium", _("Medium")
     LOW = "low", _("Low")
+
+
+PRODUCT_FIELDS = ("product", "product_name", "equipment_model", "part_number")
+"""The process fields that name what was bought: a process's product is the first of these it has
+(reports count by it, the list filters by it)."""

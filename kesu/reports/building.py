@@ -18,6 +18,7 @@ from kesu.complaints.models import Complaint, Status
 from kesu.followups.models import FollowUp, FollowUpStatus, Satisfaction
 from kesu.improvements.models import Improvement, ImprovementStatus
 from kesu.processes.document import ProcessDocument
+from kesu.processes.vocabulary import PRODUCT_FIELDS
 from kesu.reports.periods import Period
 
 COLUMNS = ("now", "previous", "last_year")
@@ -37,8 +38,6 @@ DIMENSIONS = {
 }
 """Breakdown → what it counts by. A process field (`store`, `product`) counts only where the process
 has it; `product` is whichever of the product fields the process names."""
-
-PRODUCT_FIELDS = ("product", "product_name", "equipment_model", "part_number")
 
 SECTIONS = (
     "handling",
@@ -111,7 +110,7 @@ def _received(complaints, period: Period):
     return complaints.filter(received_at__gte=start, received_at__lt=end)
 
 
-def _fields_of(spec: ProcessDocument) -> dict[str, str]:
+def breakdown_fields(spec: ProcessDocument) -> dict[str, str]:
     """The breakdowns this process can count by: every dimension but the fields it does not have."""
     fields = dict(DIMENSIONS)
     if "store" not in spec.fields:
@@ -126,7 +125,7 @@ def _fields_of(spec: ProcessDocument) -> dict[str, str]:
 
 def dimensions_for(spec: ProcessDocument, by: list[str]) -> list[str]:
     """The breakdowns a report shows: those its entry asks for first, then the rest."""
-    known = _fields_of(spec)
+    known = breakdown_fields(spec)
     return list(dict.fromkeys([key for key in by if key in known] + list(known)))
 
 
@@ -137,7 +136,7 @@ def report_build(
     complaints = report_complaints(process_name, filters)
     periods = {"now": period, "previous": period.before(), "last_year": period.shifted_years(1)}
     received = {column: _received(complaints, span) for column, span in periods.items()}
-    fields = _fields_of(spec)
+    fields = breakdown_fields(spec)
     breakdowns = [{"key": key, "rows": _breakdown(received, key, fields[key])} for key in dimensions_for(spec, by)]
     kpi_key = "store" if "store" in fields else "department"
     return {

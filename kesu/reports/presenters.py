@@ -245,7 +245,13 @@ def _totals(data: dict, drill: "_DrillDown") -> Section:
     }
     totals = data["totals"]
     rows = [(label, totals[key]) for key, label in labels.items() if key in totals]
-    section = _compared("totals", _("Complaints"), rows)
+    received = totals["received"]["now"]
+    rates = {
+        "resolved": cell_text(_rate(totals["resolved"]["now"], received), PERCENT),
+        "reopened": cell_text(_rate(totals["reopened"]["now"], received), PERCENT),
+    }
+    note = _("Of those received: resolved %(resolved)s, reopened %(reopened)s.") % rates
+    section = _compared("totals", _("Complaints"), rows, note)
     section.chart = ()
     section.links = [drill.to() if key == "received" else None for key in labels if key in totals]
     return section
@@ -485,6 +491,7 @@ LIST_FILTERS = {
     "department": "department",
     "handler": "assignee",
     "store": "store",
+    "product": "product",
 }
 """Breakdown → the complaint list's filter that shows the complaints behind one of its rows."""
 

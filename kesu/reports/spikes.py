@@ -23,14 +23,15 @@ from kesu.notifications.outbox import deliveries_enqueue
 from kesu.notifications.services import notify
 from kesu.processes.document import Label
 from kesu.processes.models import Process
+from kesu.reports.building import breakdown_fields
 from kesu.reports.models import Spike
 from kesu.reports.schedule import report_processes
 
 BASELINE_DAYS = 28
 MIN_COUNT = 5
 SIGNIFICANCE = 0.001
-DIMENSIONS = {"category": "category", "store": "fields__store"}
-"""What is watched → the complaint's column; both are filters of the complaint list."""
+WATCHED = ("category", "store", "product")
+"""The breakdowns watched (store and product where the process has them): each a list filter too."""
 
 
 def poisson_tail(count: int, mean: float) -> float:
@@ -55,9 +56,8 @@ def spikes_find(now: dt.datetime | None = None) -> list[Spike]:
     found = []
     for process in report_processes():
         complaints = Complaint.objects.filter(process__name=process.name)
-        for dimension, field in DIMENSIONS.items():
-            if dimension == "store" and "store" not in process.spec.fields:
-                continue
+        fields = breakdown_fields(process.spec)
+        for dimension, field in ((name, fields[name]) for name in WATCHED if name in fields):
             today = complaints.filter(received_at__gte=midnight, received_at__lt=now)
             counts = _counts(today, field)
             candidates = {value: count for value, count in counts.items() if value and count >= MIN_COUNT}

@@ -539,6 +539,7 @@ class ListFilterForm(PageForm):
         label=_("Handler"), queryset=User.objects.none(), to_field_name="username", required=False
     )
     store = forms.CharField(label=_("Store"), max_length=100, required=False)
+    product = forms.CharField(label=_("Product"), max_length=200, required=False)
     received_from = forms.DateField(
         label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

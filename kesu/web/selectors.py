@@ -23,7 +23,7 @@ from kesu.improvements.selectors import improvements_visible_to
 from kesu.lib.errors import DomainError
 from kesu.processes.document import ProcessDocument, rule_facts
 from kesu.processes.models import Process
-from kesu.processes.vocabulary import Priority
+from kesu.processes.vocabulary import PRODUCT_FIELDS, Priority
 from kesu.web.models import SavedView
 
 OPEN = sorted(OPEN_STATUSES)
@@ -98,19 +98,30 @@ PRIORITY_RANK = Case(
 class ListQuery:
     filters: ComplaintFilters = field(default_factory=ComplaintFilters)
     store: str = ""
+    product: str = ""
     order: str = "-received"
 
 
 def complaint_rows(user, query: ListQuery, *, search_index: bool = True) -> QuerySet[Complaint]:
-    """The list page: the API's filters, plus the store (a process field) and more ways to sort."""
+    """The list page: the API's filters, plus the store and the product (process fields) and more
+    ways to sort."""
     complaints = complaint_list(user, query.filters, search_index=search_index)
     if query.store:
         complaints = complaints.filter(fields__store=query.store)
+    if query.product:
+        complaints = complaints.filter(_product_is(query.product))
     if query.order == "priority":
         complaints = complaints.order_by(PRIORITY_RANK, "-received_at", "-id")
     elif query.order == "number":
         complaints = complaints.order_by("number")
     return complaints
+
+
+def _product_is(product: str) -> Q:
+    named = Q()
+    for name in PRODUCT_FIELDS:
+        named |= Q(**{f"fields__{name}": product})
+    return named
 
 
 def complaint_rows_page(user, query: ListQuery, start: int, stop: int) -> list[Complaint]:

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from kesu.conftest import PHONE_INTAKE
 from kesu.notifications.models import Notification, RobotAlert
 from kesu.notifications.outbox import outbox_send
 from kesu.notifications.tests.test_robots import robot, serve
@@ -58,3 +59,23 @@ def test_a_few_more_than_usual_is_no_spike(as_, staff, a_usual_month, travel):
 
     assert spikes_find() == []
     assert not Notification.objects.filter(kind="spike").exists()
+
+
+def test_a_product_and_a_store_never_complained_of_before_spike_at_once(as_staff, staff, retail, travel):
+    travel(shanghai(2026, 12, 15, 9))
+    for minute in range(5):
+        body = {
+            **PHONE_INTAKE,
+            "channel": "store",
+            "category": "product_quality",
+            "received_at": shanghai(2026, 12, 15, 8, minute).isoformat(),
+            "customer": {"phone": f"1380000{minute:04d}"},
+            "fields": {"store": "徐汇店", "product_name": "电水壶"},
+        }
+        assert as_staff("agent").post("/complaints", body).status_code == 201
+
+    spikes = {(spike.dimension, spike.value) for spike in spikes_find()}
+
+    assert spikes == {("category", "product_quality"), ("store", "徐汇店"), ("product", "电水壶")}
+    links = [notification.data["link"] for notification in Notification.objects.filter(kind="spike")]
+    assert any("product=%E7%94%B5%E6%B0%B4%E5%A3%B6" in link for link in links)

@@ -45,7 +45,9 @@ def list_query(form: ListFilterForm) -> selectors.ListQuery:
         q=data.get("q") or None,
         order=order if order in ("-received", "received", "due") else "-received",
     )
-    return selectors.ListQuery(filters=filters, store=data.get("store") or "", order=order)
+    return selectors.ListQuery(
+        filters=filters, store=data.get("store") or "", product=data.get("product") or "", order=order
+    )
 
 
 def _filter_form(params: QueryDict) -> ListFilterForm:
