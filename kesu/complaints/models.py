@@ -127,7 +127,9 @@ class Complaint(models.Model):
     )
     escalation_accepted_at = models.DateTimeField(_("escalation accepted at"), null=True, blank=True)
     red_marked = models.BooleanField(_("red-marked for the year-end review"), default=False)
+    red_marked_at = models.DateTimeField(_("red-marked at"), null=True, blank=True, editable=False)
     picked_for_review = models.BooleanField(_("picked for the case-sharing meeting"), default=False)
+    picked_at = models.DateTimeField(_("picked for the case-sharing meeting at"), null=True, blank=True, editable=False)
     pending_reminded_on = models.DateField(_("last pending reminder"), null=True, blank=True)
     next_due_at = models.DateTimeField(
         _("next deadline"), null=True, blank=True, editable=False, help_text="Kept by the clocks: their earliest due."
@@ -189,6 +191,8 @@ class Complaint(models.Model):
                 name="complaint_next_warn",
                 condition=Q(next_warn_at__isnull=False),
             ),
+            models.Index(fields=["picked_at"], name="complaint_picked", condition=Q(picked_for_review=True)),
+            models.Index(fields=["red_marked_at"], name="complaint_red_marked", condition=Q(red_marked=True)),
         ]
         permissions = [
             ("intake_complaint", "Can take in a complaint"),

@@ -79,6 +79,8 @@ class ComplaintFilterIn(Schema):
     tier: int | None = Field(default=None, ge=1, le=20)
     overdue: bool | None = None
     due_soon: bool | None = None
+    picked_for_review: bool | None = None
+    red_marked: bool | None = None
     q: str | None = Field(default=None, max_length=100)
     order: Literal["-received", "received", "due"] = "-received"
     page: int = Field(default=1, ge=1, le=10000)

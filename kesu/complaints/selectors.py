@@ -5,13 +5,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
 from kesu.accounts.models import Department, User
 from kesu.accounts.roles import LEADER_LADDER
+from kesu.attachments.models import Attachment, AttachmentKind
 from kesu.clocks.models import Clock
 from kesu.complaints.models import ApprovalStatus, Complaint, Event, PlanApproval, PlanStatus, Status
 from kesu.complaints.search import text_matches
@@ -84,6 +85,8 @@ class ComplaintFilters:
     tier: int | None = None
     overdue: bool | None = None
     due_soon: bool | None = None
+    picked_for_review: bool | None = None
+    red_marked: bool | None = None
     q: str | None = None
     order: str = "-received"
 
@@ -111,6 +114,8 @@ def complaints_matching(user, filters: ComplaintFilters, *, search_index: bool =
         "received_at__lt": filters.received_to,
         "escalated_to_id": _id_of(User, username=filters.escalated_to),
         "tier": filters.tier,
+        "picked_for_review": filters.picked_for_review,
+        "red_marked": filters.red_marked,
     }
     complaints = complaints.filter(**{lookup: value for lookup, value in exact.items() if value is not None})
     if filters.status:
@@ -251,3 +256,28 @@ def deciding_roles(user) -> set[str]:
     if ranks:
         roles |= set(LEADER_LADDER[: max(ranks) + 1])
     return roles
+
+
+def review_picks(user, day: dt.date) -> QuerySet[Complaint]:
+    """中午录音分享会: the cases picked for the case review on `day`, with their call recordings."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    picked = complaints_visible_to(user).filter(
+        picked_for_review=True, picked_at__gte=start, picked_at__lt=start + dt.timedelta(days=1)
+    )
+    return _with_recordings(picked.order_by("picked_at", "id"))
+
+
+def red_marked_forms(user, year: int) -> QuerySet[Complaint]:
+    """标红年终总结时考核: the forms red-marked during `year`, for the year-end review."""
+    start = timezone.make_aware(dt.datetime(year, 1, 1))
+    marked = complaints_visible_to(user).filter(
+        red_marked=True, red_marked_at__gte=start, red_marked_at__lt=start.replace(year=year + 1)
+    )
+    return _with_recordings(marked.order_by("red_marked_at", "id"))
+
+
+def _with_recordings(complaints: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    recordings = Attachment.objects.filter(kind=AttachmentKind.AUDIO).order_by("uploaded_at", "id")
+    return complaints.select_related("process", "customer", "assignee", "department").prefetch_related(
+        Prefetch("attachments", queryset=recordings, to_attr="recordings")
+    )

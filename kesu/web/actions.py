@@ -295,6 +295,16 @@ def may_see_reports(user) -> bool:
     return user.has_perm("complaints.manage_complaint")
 
 
+def may_see_review_picks(user) -> bool:
+    """The cases picked for the noon review: whoever sees every complaint (agents learn from them)."""
+    return user.has_perm("complaints.view_all_complaints")
+
+
+def may_see_red_marks(user) -> bool:
+    """The year's red-marked forms are for the year-end assessment: leaders."""
+    return may_see_reports(user)
+
+
 def may_download_ledger(user) -> bool:
     return user.has_perm("accountability.view_ledger")
 

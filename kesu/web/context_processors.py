@@ -1,5 +1,11 @@
 from kesu.notifications.selectors import inbox
-from kesu.web.actions import may_download_ledger, may_see_improvements, may_see_outbox, may_see_reports
+from kesu.web.actions import (
+    may_download_ledger,
+    may_see_improvements,
+    may_see_outbox,
+    may_see_reports,
+    may_see_review_picks,
+)
 
 
 def pages(request) -> dict:
@@ -25,6 +31,9 @@ class _Nav:
 
     def reports(self) -> bool:
         return may_see_reports(self.user) or may_download_ledger(self.user)
+
+    def reviews(self) -> bool:
+        return may_see_review_picks(self.user)
 
     def outbox(self) -> bool:
         return may_see_outbox(self.user)

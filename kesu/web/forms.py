@@ -547,6 +547,15 @@ class ListFilterForm(PageForm):
         label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    marked = forms.ChoiceField(
+        label=_("Marked"),
+        choices=[
+            ("", "---------"),
+            ("review", _("Picked for the case review")),
+            ("red", _("Red-marked for the year-end review")),
+        ],
+        required=False,
+    )
     order = forms.ChoiceField(label=_("Sort"), choices=ORDER_CHOICES, required=False)
 
     def __init__(self, *args, processes, categories, findings: list[tuple[str, str]], **kwargs):

@@ -2,6 +2,7 @@
 
 import json
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -205,3 +206,30 @@ def report_charts(report: dict, categories: dict[str, str], departments: dict[st
         {"key": key, "title": str(title), "kind": kind, "data": data, "json": json.dumps(data, ensure_ascii=False)}
         for key, title, kind, data in series
     ]
+
+
+def review_row(complaint, marked_at) -> dict:
+    """A case of a review list: what it was about, what was found, who handled it, its recordings."""
+    spec = complaint.process.spec
+    category = spec.category(complaint.category)
+    finding = spec.findings.get(complaint.finding)
+    handler = complaint.assignee
+    return {
+        "number": complaint.number,
+        "subject": complaint.subject,
+        "category": str(category.label) if category else complaint.category,
+        "finding": str(finding.label) if finding else "",
+        "finding_note": complaint.finding_note,
+        "handler": staff_name(handler.username, handler.display_name, handler.first_name, handler.last_name)
+        if handler
+        else "",
+        "marked_at": timezone.localtime(marked_at).strftime("%Y-%m-%d %H:%M") if marked_at else "",
+        "recordings": [
+            {
+                "url": reverse("web:attachment", args=[recording.pk]),
+                "name": recording.name,
+                "type": recording.content_type,
+            }
+            for recording in complaint.recordings
+        ],
+    }

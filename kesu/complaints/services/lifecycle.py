@@ -82,9 +82,8 @@ def complaint_record_finding(
     complaint.finding = finding
     complaint.finding_note = note
     complaint.responsible_department = responsible_department
-    complaint.picked_for_review = (
-        complaint.picked_for_review or complaint.process.spec.findings[finding].share_in_review
-    )
+    if complaint.process.spec.findings[finding].share_in_review:
+        mark_set(complaint, Mark.REVIEW, on=True)
     record(
         complaint,
         actor=actor,
@@ -240,7 +239,17 @@ class Mark(models.TextChoices):
     REVIEW = "review", _("Picked for the case-sharing meeting")
 
 
-MARK_FIELDS = {Mark.RED: "red_marked", Mark.REVIEW: "picked_for_review"}
+MARK_FIELDS = {Mark.RED: ("red_marked", "red_marked_at"), Mark.REVIEW: ("picked_for_review", "picked_at")}
+
+
+def mark_set(complaint: Complaint, mark: str, *, on: bool) -> None:
+    """Marked since when (kept while it stays marked), or not marked."""
+    flag, since = MARK_FIELDS[mark]
+    if on and not getattr(complaint, flag):
+        setattr(complaint, since, timezone.now())
+    elif not on:
+        setattr(complaint, since, None)
+    setattr(complaint, flag, on)
 
 
 @transaction.atomic
@@ -249,7 +258,7 @@ def complaint_mark(*, complaint: Complaint, actor, version: int, mark: str, on: 
     complaint = locked(complaint, version)
     require_permission(actor, "manage_complaint")
     require_not_involved(actor, complaint)
-    setattr(complaint, MARK_FIELDS[mark], on)
+    mark_set(complaint, mark, on=on)
     record(
         complaint,
         actor=actor,

@@ -42,6 +42,8 @@ def list_query(form: ListFilterForm) -> selectors.ListQuery:
         received_from=_day_start(data.get("received_from")),
         received_to=_day_start(received_to + dt.timedelta(days=1)) if received_to else None,
         overdue=True if data.get("overdue") else None,
+        picked_for_review=True if data.get("marked") == "review" else None,
+        red_marked=True if data.get("marked") == "red" else None,
         q=data.get("q") or None,
         order=order if order in ("-received", "received", "due") else "-received",
     )
