@@ -95,6 +95,35 @@ def attachment_check(upload: UploadedFile) -> str:
     return content_type
 
 
+MAX_FILES_AT_ONCE = 5
+"""Files sent together: with a complaint (the portal, the API, the intake page) or added at once."""
+
+
+def attachments_check(files) -> list[str]:
+    """The types of files sent together, at most MAX_FILES_AT_ONCE and each one Kesu takes; else a
+    FieldError on `files` naming the file (asked before anything is written)."""
+    if len(files) > MAX_FILES_AT_ONCE:
+        raise FieldError("files", _("At most %(count)s files.") % {"count": MAX_FILES_AT_ONCE})
+    types = []
+    for upload in files:
+        try:
+            types.append(attachment_check(upload))
+        except FieldError as error:
+            raise FieldError("files", f"{upload.name}: {error.message}") from None
+    return types
+
+
+def is_photo(content_type: str) -> bool:
+    return ALLOWED_TYPES[content_type][0] == AttachmentKind.IMAGE
+
+
+def attachments_add(*, complaint: Complaint, actor, uploads, caption: str = "") -> list[Attachment]:
+    """Files sent together: all checked first, then all added, or none."""
+    attachments_check(uploads)
+    with transaction.atomic():
+        return [attachment_add(complaint=complaint, actor=actor, upload=upload, caption=caption) for upload in uploads]
+
+
 def attachment_add(*, complaint: Complaint, actor, upload: UploadedFile, caption: str = "") -> Attachment:
     """Add a photo, video, call recording or PDF to the complaint; anyone who may see it may add one,
     and the customer (`actor` None) on the portal or by e-mail. Refused as `attachment_check` says."""

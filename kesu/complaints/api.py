@@ -1,15 +1,18 @@
 """/api/v1/complaints: intake, reads and every step of the lifecycle. Thin: services do the work."""
 
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from kesu.accountability.services import accountability_propose
 from kesu.accounts.auth import integration_key, staff_token
 from kesu.accounts.models import Department, IntegrationKey
 from kesu.accounts.selectors import active_department, active_staff
+from kesu.attachments.selectors import complaint_attachments
+from kesu.attachments.services import attachments_add
 from kesu.complaints import services
 from kesu.complaints.presenters import (
     accountability_out,
+    attachment_out,
     complaint_out,
     complaint_summary_out,
     event_out,
@@ -20,6 +23,7 @@ from kesu.complaints.schemas import (
     AccountabilityIn,
     AccountabilityOut,
     AssignIn,
+    AttachmentOut,
     ComplaintFilterIn,
     ComplaintIn,
     ComplaintOut,
@@ -43,6 +47,7 @@ from kesu.complaints.schemas import (
     TaskIn,
     TaskOut,
     VersionIn,
+    complaint_in,
 )
 from kesu.complaints.selectors import (
     ComplaintFilters,
@@ -67,13 +72,43 @@ def _department(code: str | None, field: str) -> Department | None:
 
 @router.post("", response={201: IntakeOut}, auth=[staff_token, integration_key], summary="Take in a complaint")
 def create_complaint(request, payload: ComplaintIn):
+    return Status(201, intake_out(_create(request, payload, files=[])))
+
+
+@router.post(
+    "/with-files",
+    response={201: IntakeOut},
+    auth=[staff_token, integration_key],
+    summary="Take in a complaint with its photos, video, recordings or documents (multipart)",
+    description="`complaint`: the JSON of `POST /complaints`; `files`: at most five, checked as the pages check them.",
+)
+def create_complaint_with_files(request, complaint: Form[str], files: File[list[UploadedFile]] = None):
+    return Status(201, intake_out(_create(request, complaint_in(complaint), files=files or [])))
+
+
+def _create(request, payload: ComplaintIn, files: list):
     data = payload.model_dump(exclude={"customer"})
     intake = Intake(customer=CustomerIn(**payload.customer.model_dump(exclude_none=True)), **data)
     if isinstance(request.auth, IntegrationKey):
-        complaint = services.complaint_create(intake=intake, integration=request.auth)
-    else:
-        complaint = services.complaint_create(intake=intake, actor=request.auth)
-    return Status(201, intake_out(complaint))
+        return services.complaint_create(intake=intake, integration=request.auth, files=files)
+    return services.complaint_create(intake=intake, actor=request.auth, files=files)
+
+
+@router.get("/{number}/attachments", response=list[AttachmentOut], summary="A complaint's files")
+def list_attachments(request, number: str):
+    complaint = complaint_for_user(number, request.auth)
+    return [attachment_out(attachment) for attachment in complaint_attachments(complaint)]
+
+
+@router.post(
+    "/{number}/attachments",
+    response={201: list[AttachmentOut]},
+    summary="Add photos, video, call recordings or documents (multipart `files`, at most five)",
+)
+def add_attachments(request, number: str, files: File[list[UploadedFile]], caption: Form[str] = ""):
+    complaint = complaint_for_user(number, request.auth)
+    added = attachments_add(complaint=complaint, actor=request.auth, uploads=files, caption=caption)
+    return Status(201, [attachment_out(attachment) for attachment in added])
 
 
 @router.get("", response=ComplaintPage, summary="List complaints with filters, newest first")

@@ -4,6 +4,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from kesu.accountability.models import Accountability
@@ -280,4 +281,17 @@ def event_out(event: Event) -> dict:
         "to_status": event.to_status,
         "text": event.text,
         "data": event.data,
+    }
+
+
+def attachment_out(attachment) -> dict:
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "kind": attachment.kind,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "caption": attachment.caption,
+        "uploaded_at": attachment.uploaded_at,
+        "url": reverse("web:attachment", args=[attachment.pk]),
     }

@@ -4,10 +4,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
+import pydantic
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from ninja import Schema
+from ninja.errors import ValidationError
 from pydantic import Field, field_validator
 
 from kesu.accountability.models import Measure
@@ -62,6 +64,25 @@ class ComplaintIn(In):
         default="", max_length=30, description="The privacy notice the customer accepted in the caller's own form."
     )
     legal_basis: LegalBasis | Literal[""] = ""
+
+
+def complaint_in(text: str) -> ComplaintIn:
+    """The complaint sent as a form field beside its files, as JSON; its errors named under `complaint`."""
+    try:
+        return ComplaintIn.model_validate_json(text)
+    except pydantic.ValidationError as error:
+        raise ValidationError([{**each, "loc": ("complaint", *each["loc"])} for each in error.errors()]) from None
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    kind: str
+    content_type: str
+    size: int
+    caption: str
+    uploaded_at: dt.datetime
+    url: str = Field(description="The file, for staff signed in on the pages.")
 
 
 class ComplaintFilterIn(Schema):

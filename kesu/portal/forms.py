@@ -5,24 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kesu.processes.document import ProcessDocument
-from kesu.web.forms import PageForm, _field_for, _text, process_field_values
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files under one name (photos, a video): the service checks each."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,video/*,audio/*,application/pdf"}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else [data] if data else []
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+from kesu.web.forms import MultipleFileField, PageForm, _field_for, _text, process_field_values
 
 
 class SubmitForm(PageForm):

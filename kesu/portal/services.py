@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kesu.attachments.services import attachment_add, attachment_check
+from kesu.attachments.services import attachment_add, attachments_check
 from kesu.complaints.models import Complaint
 from kesu.complaints.services.customer_side import complaint_customer_writes
 from kesu.complaints.services.intake import CustomerIn, Intake, complaint_create, complaint_intake_check
@@ -27,7 +27,6 @@ from kesu.portal.privacy import notice_in_force
 from kesu.portal.throttle import Limit, throttle_hit, throttle_reached
 from kesu.processes.models import Process
 
-MAX_FILES = 5
 HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
 
 
@@ -78,7 +77,6 @@ def portal_submit(submission: Submission) -> Complaint:
             raise FieldError("phone", _("Give your mobile number: a code is sent to it."))
         if not code_check(phone=phone, purpose=CodePurpose.SUBMIT, code=submission.code):
             raise FieldError("code", _("The code is wrong or no longer valid; ask for a new one."))
-    _check_files(submission.files)
     notice = notice_in_force()
     intake = Intake(
         process=submission.process.name,
@@ -96,25 +94,10 @@ def portal_submit(submission: Submission) -> Complaint:
         legal_basis=notice.legal_basis,
         by_customer=True,
     )
-    complaint_intake_check(intake=intake)
+    complaint_intake_check(intake=intake, files=submission.files)
     if phone and not throttle_hit(f"submit-phone:{phone}", Limit(settings.PORTAL_SUBMITS_PER_PHONE_DAY, DAY)):
         raise TooMany(_("Too many complaints from this phone number today; we will handle those we have."))
-    with transaction.atomic():
-        complaint = complaint_create(intake=intake)
-        for upload in submission.files:
-            attachment_add(complaint=complaint, actor=None, upload=upload)
-    return complaint
-
-
-def _check_files(files: list[UploadedFile]) -> None:
-    """At most MAX_FILES, each one Kesu takes (before anything is written)."""
-    if len(files) > MAX_FILES:
-        raise FieldError("files", _("At most %(count)s files.") % {"count": MAX_FILES})
-    for upload in files:
-        try:
-            attachment_check(upload)
-        except FieldError as error:
-            raise FieldError("files", f"{upload.name}: {error.message}") from None
+    return complaint_create(intake=intake, files=submission.files)
 
 
 def _require_human(submission: Submission) -> None:
@@ -194,7 +177,7 @@ def portal_reply(*, complaint: Complaint, text: str, files: list[UploadedFile]) 
     hourly = Limit(settings.PORTAL_REPLIES_PER_COMPLAINT_HOUR, HOUR)
     if not throttle_hit(f"reply:{complaint.number}", hourly):
         raise TooMany(_("Too many messages on this complaint in the last hour; try again later."))
-    _check_files(files)
+    attachments_check(files)
     with transaction.atomic():
         complaint_customer_writes(complaint=complaint, text=text, via="portal")
         for upload in files:

@@ -195,6 +195,9 @@ class CategorySpec(Strict):
     findings: list[str] = Field(min_length=1)
     fields: list[str] = []
     default_priority: Priority = Priority.MEDIUM
+    photo_required: bool = False
+    """A photo comes with the complaint (缺陷内容（照片）): intake without one is refused, except from the
+    channels whose complaints are recorded as they come (e-mail, the regulator's transfers)."""
 
 
 class CalendarSpec(Strict):

@@ -433,6 +433,23 @@ def _field_for(spec) -> forms.Field:
     return forms.CharField(label=label, required=required, max_length=spec.max_length, widget=widget)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (photos, a video): the service checks each."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,video/*,audio/*,application/pdf"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
 class IntakeForm(PageForm):
     customer_phone = forms.CharField(
         label=_("Customer's phone"),
@@ -451,6 +468,7 @@ class IntakeForm(PageForm):
     subject = forms.CharField(label=_("Subject (empty: the first line)"), max_length=200, required=False)
     description = _text(5000, rows=4, label=_("What happened"))
     demand = _text(2000, required=False, rows=2, label=_("What the customer asks for"))
+    files = MultipleFileField(label=_("Photos, video, recordings or documents (at most 5)"))
     incident_at = forms.DateTimeField(
         label=_("When it happened"),
         required=False,

@@ -8,9 +8,9 @@ from kesu.attachments.services import attachment_add, sniff_content_type
 from kesu.complaints import services
 from kesu.complaints.models import EventKind
 from kesu.complaints.services.intake import CustomerIn, Intake
+from kesu.conftest import PNG
 from kesu.lib.errors import FieldError
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 MP4 = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 64
 M4A = b"\x00\x00\x00\x18ftypM4A " + b"\x00" * 64
 MP3 = b"ID3\x03\x00" + b"\x00" * 64

@@ -1,13 +1,16 @@
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.models import IntegrationKey
 from kesu.accounts.selectors import active_department
+from kesu.attachments.services import attachment_add, attachments_check, is_photo
 from kesu.clocks.models import Clock
 from kesu.clocks.services import clocks_for_new_complaint
 from kesu.complaints.models import Complaint, Event, EventKind, Status
@@ -30,6 +33,8 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 # Where a complaint may come without any way to answer it: an unsigned letter, a walk-in who leaves
 # no number, a regulator's transfer that names no contact.
 ANONYMOUS_CHANNELS = frozenset({Channel.LETTER, Channel.STORE, Channel.REGULATOR})
+PHOTO_ASKED_LATER = frozenset({Channel.EMAIL, Channel.REGULATOR})
+"""Complaints recorded as they come: a photo their category asks for is asked of the customer later."""
 
 
 @dataclass(frozen=True)
@@ -89,8 +94,11 @@ class _Checked:
     handler: Any
 
 
-def complaint_intake_check(*, intake: Intake, actor=None, integration: IntegrationKey | None = None) -> _Checked:
-    """Every check intake makes, without writing anything (an import's dry run asks it row by row)."""
+def complaint_intake_check(
+    *, intake: Intake, actor=None, integration: IntegrationKey | None = None, files: Sequence[UploadedFile] = ()
+) -> _Checked:
+    """Every check intake makes, without writing anything (an import's dry run asks it row by row);
+    `files`: those sent with the complaint."""
     if actor is not None:
         require_permission(actor, "intake_complaint")
     process = _process(intake.process)
@@ -98,6 +106,9 @@ def complaint_intake_check(*, intake: Intake, actor=None, integration: Integrati
     category = process.spec.category(intake.category)
     if category is None:
         raise FieldError("category", _("Unknown category for this process."))
+    types = attachments_check(files)
+    if category.photo_required and channel not in PHOTO_ASKED_LATER and not any(map(is_photo, types)):
+        raise FieldError("files", _("Add a photo of what is complained about: this category needs one."))
     values = _clean_fields(process.spec, intake.category, intake.fields, by_customer=intake.by_customer)
     department = active_department(intake.department, field="department") if intake.department else None
     phone = normalize_phone(intake.customer.phone, field="customer.phone") if intake.customer.phone else ""
@@ -135,13 +146,16 @@ def complaint_intake_check(*, intake: Intake, actor=None, integration: Integrati
     )
 
 
-def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey | None = None) -> Complaint:
-    """登记: record a complaint from a member of staff (`actor`) or a channel integration.
+def complaint_create(
+    *, intake: Intake, actor=None, integration: IntegrationKey | None = None, files: Sequence[UploadedFile] = ()
+) -> Complaint:
+    """登记: record a complaint from a member of staff (`actor`) or a channel integration, with the
+    `files` sent with it (photos, video, recordings, documents).
 
     Everything is checked before anything is written; the customer is found by phone
     (else e-mail) or created; the complaint gets its number and a `received` event.
     """
-    checked = complaint_intake_check(intake=intake, actor=actor, integration=integration)
+    checked = complaint_intake_check(intake=intake, actor=actor, integration=integration, files=files)
     process, channel, phone = checked.process, checked.channel, checked.phone
     number = next_complaint_number(process)
     with transaction.atomic():
@@ -190,6 +204,8 @@ def complaint_create(*, intake: Intake, actor=None, integration: IntegrationKey 
             data={"channel": channel, "integration": integration.name if integration else None},
         )
         Clock.objects.bulk_create(clocks)
+        for upload in files:
+            attachment_add(complaint=complaint, actor=actor, upload=upload)
         if checked.handler is not None:
             _assign_by_rule(complaint, checked.handler)
     return complaint

@@ -10,7 +10,7 @@ from django.utils import timezone
 from kesu.accounts.roles import Role
 from kesu.attachments.models import Attachment
 from kesu.complaints.models import Complaint, Event, EventKind
-from kesu.conftest import make_staff
+from kesu.conftest import PNG, make_staff
 from kesu.notifications.outbox import outbox_send
 from kesu.portal.links import tracking_path
 from kesu.portal.models import PrivacyNotice
@@ -18,8 +18,6 @@ from kesu.portal.privacy import DEFAULT_VERSION
 from kesu.portal.tests.conftest import PHONE, complaint_form, solved_challenge, started_a_while_ago
 from kesu.processes.document import PortalSpec
 from kesu.processes.services import process_load, process_load_template
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def photo(name: str = "kettle.png") -> SimpleUploadedFile:

@@ -8,6 +8,7 @@ import copy
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kesu.accounts.models import Department, Seat
 from kesu.accounts.roles import Role
@@ -15,7 +16,7 @@ from kesu.clocks.models import Clock
 from kesu.clocks.sweep import clocks_sweep
 from kesu.complaints.models import Complaint
 from kesu.complaints.tests.helpers import api_version, at, clocks, contact, due, step
-from kesu.conftest import Api, make_staff
+from kesu.conftest import PNG, Api, make_staff
 from kesu.notifications.models import Notification
 from kesu.processes.services import process_load_template
 
@@ -105,14 +106,19 @@ def body(received_at: dt.datetime | None = None, **change) -> dict:
     return data
 
 
+def with_photo(api: Api, data: dict):
+    """Intake with the photo of the defect that 5.2.1 asks for (缺陷内容（照片）)."""
+    return api.upload("/complaints/with-files", [SimpleUploadedFile("缺陷照片.png", PNG)], complaint=data)
+
+
 def take_in(api: Api, received_at: dt.datetime | None = None, **change) -> dict:
-    response = api.post("/complaints", body(received_at, **change))
+    response = with_photo(api, body(received_at, **change))
     assert response.status_code == 201, response.content.decode()
     return response.json()
 
 
 def refusal(api: Api, **change) -> dict:
-    response = api.post("/complaints", body(**change))
+    response = with_photo(api, body(**change))
     assert response.status_code == 422, response.content.decode()
     assert Complaint.objects.count() == 0
     return response.json()["errors"][0]

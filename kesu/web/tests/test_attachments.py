@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from kesu.attachments.models import Attachment
 from kesu.attachments.services import attachment_add
 from kesu.complaints.models import EventKind
+from kesu.conftest import PNG
 from kesu.web.tests.conftest import htmx
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 MP3 = b"ID3\x03\x00" + b"\x00" * 64
 
 

@@ -1,6 +1,9 @@
 """登记: phone and walk-in intake through the page, with the same service the API uses."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from kesu.complaints.models import Complaint, Status
+from kesu.conftest import PNG
 from kesu.customers.models import PersonalDataAccess
 from kesu.processes.services import process_load_template
 from kesu.web.tests.conftest import htmx
@@ -204,3 +207,29 @@ def test_an_unsigned_letter_is_recorded_as_anonymous(staff, page):
     complaint = Complaint.objects.get()
     assert response.status_code == 302 and complaint.is_anonymous
     assert "匿名：未留电话和邮箱" in agent.get(f"/complaints/{complaint.number}/").content.decode()
+
+
+def test_photos_come_in_with_the_complaint_and_a_defect_is_refused_without_one(page, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    process_load_template("equipment_aftersales")
+    defect = {
+        "process": "equipment_aftersales",
+        "customer_phone": "13711112222",
+        "channel": "phone",
+        "category": "failure_in_use",
+        "description": "主电机异响并停机。",
+        "fields_equipment_serial": "FX-2026-00318",
+        "fields_site": "佛山二号车间",
+        "fields_defect_quantity": "1",
+        "fields_shipped_on": "2026-06-18",
+        "fields_disposition_requested": "none",
+    }
+    agent = page("agent")
+
+    refused = agent.post("/intake/", defect)
+    recorded = agent.post("/intake/", {**defect, "files": [SimpleUploadedFile("缺陷.png", PNG)]})
+
+    assert refused.status_code == 422 and 'id="id_files-errors"' in refused.content.decode()
+    assert "请添加投诉对象的照片" in refused.content.decode()
+    assert recorded.status_code == 302, recorded.content.decode()[:3000]
+    assert Complaint.objects.get().attachments.get().name == "缺陷.png"

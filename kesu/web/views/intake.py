@@ -59,10 +59,12 @@ def _intake_from(form: IntakeForm, process: Process) -> Intake:
 def intake(request):
     process = _process(request)
     if request.method == "POST":
-        form = IntakeForm(request.POST, spec=process.spec)
+        form = IntakeForm(request.POST, request.FILES, spec=process.spec)
         if form.is_valid():
             try:
-                complaint = services.complaint_create(intake=_intake_from(form, process), actor=request.user)
+                complaint = services.complaint_create(
+                    intake=_intake_from(form, process), actor=request.user, files=form.cleaned_data["files"]
+                )
             except DomainError as error:
                 form.add_domain_error(error)
             else:
