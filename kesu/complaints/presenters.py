@@ -155,6 +155,7 @@ def task_out(task: Task, now: dt.datetime | None = None) -> dict:
         "due_at": task.due_at,
         "overdue": task.status == TaskStatus.OPEN and task.due_at <= now,
         "result": task.result,
+        "amount": task.amount,
         "done_by": _person(task.done_by),
         "done_at": task.done_at,
     }

@@ -323,6 +323,7 @@ class TaskOut(Schema):
     due_at: dt.datetime
     overdue: bool
     result: str
+    amount: Decimal | None
     done_by: PersonOut | None
     done_at: dt.datetime | None
 

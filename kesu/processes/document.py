@@ -177,6 +177,29 @@ _TYPE_MESSAGES = {
 }
 
 
+class FindingTaskSpec(Strict):
+    """A department's task the finding opens by rule, within a limit (e.g. a bought-in part: purchasing
+    claims against the supplier, 采购负责供应商质量索赔); a required one holds the resolution."""
+
+    kind: str
+    department: str
+    within: str
+    label: Label | None = None
+    required: bool = True
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        if value not in TASK_KINDS:
+            raise ValueError(f"no department task of kind {value!r}; use one of {TASK_KINDS}")
+        return value
+
+    @field_validator("within")
+    @classmethod
+    def _within(cls, value: str) -> str:
+        return _duration(value)
+
+
 class FindingSpec(Strict):
     """二次分类: what the investigation concluded."""
 
@@ -185,6 +208,7 @@ class FindingSpec(Strict):
     needs: list[FindingNeed] = []
     share_in_review: bool = False
     """Picked for the team's case-sharing meeting (e.g. the call centre's noon recording review)."""
+    tasks: list[FindingTaskSpec] = []
 
 
 class CategorySpec(Strict):

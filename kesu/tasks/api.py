@@ -1,5 +1,8 @@
+from decimal import Decimal
+
 from django.http import Http404
 from ninja import Router
+from pydantic import Field
 
 from kesu.accounts.auth import staff_token
 from kesu.complaints.presenters import task_out
@@ -13,6 +16,7 @@ router = Router(tags=["tasks"], auth=staff_token)
 
 class ResultIn(In):
     result: str = ""
+    amount: Decimal | None = Field(default=None, max_digits=12, decimal_places=2, description="In yuan, if any")
 
 
 class CancelIn(In):
@@ -38,7 +42,8 @@ def get_task(request, task_id: int):
 
 @router.post("/{task_id}/done", response=TaskOut, summary="Report the task done, with its result")
 def done(request, task_id: int, payload: ResultIn):
-    return task_out(services.task_complete(task=_task(request, task_id), actor=request.auth, result=payload.result))
+    task = _task(request, task_id)
+    return task_out(services.task_complete(task=task, actor=request.auth, result=payload.result, amount=payload.amount))
 
 
 @router.post("/{task_id}/cancel", response=TaskOut, summary="Call the task off (the handler)")

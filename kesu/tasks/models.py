@@ -62,6 +62,14 @@ class Task(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     done_at = models.DateTimeField(null=True, blank=True)
+    amount = models.DecimalField(
+        _("amount (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("What the task was about in money, as the department reports it (e.g. the supplier claim)."),
+    )
     breached_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 """协办: hand work to a department with a deadline, carry it out, record the result."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +14,7 @@ from kesu.lib.errors import DomainError, FieldError, InvalidTransition, NotAllow
 from kesu.notifications.models import NotificationKind
 from kesu.notifications.services import notify
 from kesu.processes.calendar import Duration
-from kesu.tasks.models import Task, TaskStatus
+from kesu.tasks.models import Task, TaskKind, TaskStatus
 
 TASK_STATUSES = {Status.ASSIGNED, Status.INVESTIGATING, Status.AWAITING_APPROVAL, Status.RESOLVING, Status.PENDING}
 
@@ -73,6 +74,32 @@ def task_open(
         task_id=task.pk,
     )
     return task
+
+
+def rule_department(code: str) -> Department:
+    """The department a process's rule names (made when the company has not set it up yet)."""
+    return Department.objects.get_or_create(code=code, defaults={"name": code})[0]
+
+
+def tasks_for_finding(complaint: Complaint, actor) -> list[Task]:
+    """The tasks the complaint's finding hands to departments by rule, each opened once however often
+    the finding is recorded (a cancelled one may open again)."""
+    now, opened = timezone.now(), []
+    for rule in complaint.process.spec.findings[complaint.finding].tasks:
+        department = rule_department(rule.department)
+        if complaint.tasks.filter(kind=rule.kind, department=department).exclude(status=TaskStatus.CANCELLED).exists():
+            continue
+        task = task_open(
+            complaint=complaint,
+            actor=actor,
+            kind=rule.kind,
+            title=str(rule.label) if rule.label else str(TaskKind(rule.kind).label),
+            department=department,
+            due_at=task_due(complaint, rule.within, now),
+            required=rule.required,
+        )
+        opened.append(task)
+    return opened
 
 
 def _task_people(task: Task) -> list[User]:
@@ -135,22 +162,26 @@ def _require_task_worker(user, task: Task) -> None:
 
 
 @transaction.atomic
-def task_complete(*, task: Task, actor, result: str) -> Task:
-    """The department reports what it did or found; the handler sees it on the timeline."""
+def task_complete(*, task: Task, actor, result: str, amount: Decimal | None = None) -> Task:
+    """The department reports what it did or found, and the money it came to where there was some
+    (the supplier's claim settled, the refund paid); the handler sees it on the timeline."""
     Complaint.objects.select_for_update().filter(pk=task.complaint_id).get()
     task = _locked_open_task(task)
     _require_task_worker(actor, task)
     require_not_involved(actor, task.complaint)
     if not result or not result.strip():
         raise FieldError("result", _("This field is required."))
+    if amount is not None and amount < 0:
+        raise FieldError("amount", _("The amount cannot be negative."))
     task.status, task.result, task.done_by, task.done_at = TaskStatus.DONE, result.strip(), actor, timezone.now()
+    task.amount = amount
     task.save()
     Event.objects.create(
         complaint=task.complaint,
         kind=EventKind.TASK_DONE,
         actor=actor,
         text=task.result,
-        data={"task": task.pk, "title": task.title},
+        data={"task": task.pk, "title": task.title, "amount": str(amount) if amount is not None else None},
     )
     notify(
         users=[task.complaint.assignee],

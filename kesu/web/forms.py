@@ -630,6 +630,9 @@ class TaskForm(StepForm):
 
 class TaskResultForm(PageForm):
     result = _text(5000, rows=3, label=_("Result"))
+    amount = forms.DecimalField(
+        label=_("Amount (yuan), if any"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
 
 
 class TaskCancelForm(PageForm):

@@ -31,7 +31,7 @@ from kesu.lib.errors import DomainError, FieldError
 from kesu.notifications.models import NotificationKind
 from kesu.notifications.services import notify
 from kesu.processes.document import EscalationCause, FindingNeed, Trigger
-from kesu.tasks.services import require_no_open_required_tasks
+from kesu.tasks.services import require_no_open_required_tasks, tasks_for_finding
 
 
 @transaction.atomic
@@ -71,7 +71,8 @@ def complaint_start_investigation(*, complaint: Complaint, actor, version: int):
 def complaint_record_finding(
     *, complaint: Complaint, actor, version: int, finding: str, note: str = "", responsible_department=None
 ):
-    """二次分类 / 责任认定: what the investigation concluded, among the findings of the complaint's category."""
+    """二次分类 / 责任认定: what the investigation concluded, among the findings of the complaint's category;
+    the departments' tasks the finding calls for are opened (a bought-in part: the supplier claim)."""
     complaint, before = handler_step(complaint, actor, version, {Status.INVESTIGATING})
     category = complaint.process.spec.category(complaint.category)
     if finding not in category.findings:
@@ -95,6 +96,7 @@ def complaint_record_finding(
             "responsible_department": responsible_department.code if responsible_department else None,
         },
     )
+    tasks_for_finding(complaint, actor)
     return complaint
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kesu.accounts.models import Department, User
+from kesu.accounts.models import User
 from kesu.complaints.models import (
     ApprovalStatus,
     Complaint,
@@ -31,7 +31,7 @@ from kesu.lib.errors import DomainError, NotAllowed
 from kesu.notifications.models import NotificationKind
 from kesu.notifications.services import notify
 from kesu.processes.document import EscalationCause
-from kesu.tasks.services import task_due, task_open
+from kesu.tasks.services import rule_department, task_due, task_open
 
 
 @transaction.atomic
@@ -165,9 +165,7 @@ def _remedy_tasks(complaint: Complaint, plan: Plan, actor) -> None:
         rule = rules.get(remedy["kind"])
         if rule is None:
             continue
-        department, _created = Department.objects.get_or_create(
-            code=rule.department, defaults={"name": rule.department}
-        )
+        department = rule_department(rule.department)
         title = str(rule.label) if rule.label else str(RemedyKind(remedy["kind"]).label)
         if remedy.get("amount"):
             title = f"{title} ¥{remedy['amount']}"

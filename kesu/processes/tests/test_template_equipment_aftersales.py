@@ -401,14 +401,14 @@ class TestDisposition:
         step(as_("lead"), number, "start-investigation")
         return number
 
-    def test_a_bought_in_part_fault_is_settled_with_a_confirmed_disposition(self, as_, at_work):
+    def test_a_manufacturing_fault_is_settled_with_a_confirmed_disposition(self, as_, at_work):
         lead = as_("lead")
-        step(lead, at_work, "finding", finding="bought_in_part", note="外购电机轴承失效")
+        step(lead, at_work, "finding", finding="manufacturing", note="电机装配不良")
         step(
             lead,
             at_work,
             "plan",
-            summary="现场更换电机；采购向供应商索赔",
+            summary="现场更换电机",
             remedies=[{"kind": "onsite_service"}, {"kind": "repair"}],
         )
         assert step(lead, at_work, "resolve", expect=409, resolution="x")["code"] == "invalid_transition"
@@ -420,10 +420,10 @@ class TestDisposition:
         step(as_("production_manager"), at_work, "plan/approve", note="处置单已确认")
         resolved = step(lead, at_work, "resolve", resolution="已更换电机，客户满意")
 
-        assert (resolved["status"]["key"], resolved["finding"]["key"]) == ("resolved", "bought_in_part")
+        assert (resolved["status"]["key"], resolved["finding"]["key"]) == ("resolved", "manufacturing")
 
-    def test_purchasing_claims_from_the_supplier_and_the_case_waits_for_it(self, as_, travel):
-        # 3.2 "对因外购件造成的客户投诉采购负责供应商质量索赔": handed to purchasing by the lead.
+    def test_a_bought_in_part_opens_purchasings_supplier_claim_and_the_case_waits_for_its_result(self, as_, travel):
+        # 3.2 "对因外购件造成的客户投诉采购负责供应商质量索赔": the finding hands purchasing the claim.
         purchasing = Department.objects.update_or_create(code="purchasing", defaults={"name": "采购部"})[0]
         buyer = Api(user=make_staff("buyer", Role.DEPARTMENT_STAFF, department=purchasing, display_name="采购员"))
         travel(at(2026, 11, 20, 9))  # a Friday
@@ -431,25 +431,35 @@ class TestDisposition:
         lead = as_("lead")
         step(as_("project_manager"), number, "assign", assignee="lead")
         step(lead, number, "start-investigation")
-        step(lead, number, "finding", finding="bought_in_part", note="外购电机轴承失效")
-        claim = {"kind": "supplier_claim", "title": "向电机供应商质量索赔", "department": "purchasing"}
-        response = lead.post(f"/complaints/{number}/tasks", {**claim, "within": "5 working days"})
-        assert response.status_code == 201, response.content.decode()
-        task = response.json()
+        found = step(lead, number, "finding", finding="bought_in_part", note="外购电机轴承失效")
+        step(lead, number, "finding", finding="bought_in_part", note="外购电机轴承失效（复核）")  # once only
 
-        # Fri 20 Nov 09:00 + five working days (the weekend off) = Fri 27 Nov 09:00.
-        assert (task["kind"]["key"], task["department"]["code"], due(task)) == (
+        [claim] = found["tasks"]
+        # Fri 20 Nov 09:00 + ten working days (two weekends off) = Fri 4 Dec 09:00.
+        assert (claim["kind"]["key"], claim["department"]["code"], claim["title"], claim["required"]) == (
             "supplier_claim",
             "purchasing",
-            at(2026, 11, 27, 9),
+            "供应商质量索赔",
+            True,
         )
+        assert due(claim) == at(2026, 12, 4, 9)
+        assert len(lead.get(f"/complaints/{number}").json()["tasks"]) == 1
         step(lead, number, "plan", summary="现场更换电机", remedies=[{"kind": "onsite_service"}])
         step(as_("project_manager"), number, "plan/approve")
         step(as_("production_manager"), number, "plan/approve")
         assert step(lead, number, "resolve", expect=422, resolution="x")["code"] == "tasks_open"
-        done = buyer.post(f"/tasks/{task['id']}/done", {"result": "供应商同意赔付电机及差旅费用"})
+        negative = buyer.post(f"/tasks/{claim['id']}/done", {"result": "x", "amount": "-1"})
+        assert negative.status_code == 422 and negative.json()["errors"][0]["field"] == "amount"
+        done = buyer.post(f"/tasks/{claim['id']}/done", {"result": "供应商同意赔付电机及差旅费用", "amount": "3850.00"})
         assert done.status_code == 200, done.content.decode()
+        assert (done.json()["result"], done.json()["amount"]) == ("供应商同意赔付电机及差旅费用", "3850.00")
         assert step(lead, number, "resolve", resolution="已更换电机，索赔完成")["status"]["key"] == "resolved"
+
+    def test_a_design_standard_hands_the_technical_department_its_standards(self, as_, at_work):
+        found = step(as_("lead"), at_work, "finding", finding="design_standard", note="密封件选型标准缺失")
+
+        [standards] = found["tasks"]
+        assert (standards["kind"]["key"], standards["department"]["code"]) == ("other", "technical")
 
     def test_no_fault_found_is_explained_to_the_customer_before_it_is_settled(self, as_, at_work):
         lead = as_("lead")

@@ -59,7 +59,7 @@ def _finish(request, pk: int, form_class, run, form_name: str):
 @require_POST
 def task_complete(request, pk: int):
     def run(task, data):
-        services.task_complete(task=task, actor=request.user, result=data["result"])
+        services.task_complete(task=task, actor=request.user, result=data["result"], amount=data["amount"])
 
     return _finish(request, pk, TaskResultForm, run, "result_form")
 
