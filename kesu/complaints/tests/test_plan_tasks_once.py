@@ -1,14 +1,11 @@
 """A plan's tasks open once, whichever comes last of its approval and the customer's yes; an answer
-the plan does not need is refused and opens nothing. Every template whose plans open tasks."""
+the plan does not need is refused and opens nothing. Every template whose plans open tasks, through
+the HTTP API."""
 
 import pytest
 
-from kesu.complaints import services
-from kesu.complaints.services.intake import CustomerIn, Intake
-from kesu.complaints.services.plans import complaint_record_customer_response
-from kesu.lib.errors import DomainError
+from kesu.complaints.tests.helpers import step
 from kesu.processes.services import LIBRARY, process_load_template, process_parse, template_names
-from kesu.tasks.models import Task
 
 # template → a category, its required fields, a finding that leads to a plan, remedies a department carries out
 PLANS_WITH_TASKS = {
@@ -26,56 +23,46 @@ def test_these_are_all_the_templates_whose_plans_open_tasks():
     assert with_tasks == set(PLANS_WITH_TASKS)
 
 
-def planned(name: str, staff):
+def planned(name: str, as_) -> tuple:
     """A complaint of the template, investigated, its finding made and a plan proposed, approved
     where the template asks for it."""
     process = process_load_template(name, make_default=True)
     category, fields, finding, remedies = PLANS_WITH_TASKS[name]
-    intake = Intake(
-        channel=process.spec.channels[0],
-        customer=CustomerIn(phone="13812345678", name="张三丰"),
-        category=category,
-        description="客户投诉",
-        fields=fields,
-    )
-    handler, complaint = staff["handler"], services.complaint_create(intake=intake, actor=staff["agent"])
-    complaint = services.complaint_assign(
-        complaint=complaint, actor=staff["agent"], version=complaint.version, assignee=handler
-    )
-    complaint = services.complaint_start_investigation(complaint=complaint, actor=handler, version=complaint.version)
-    complaint = services.complaint_record_finding(
-        complaint=complaint, actor=handler, version=complaint.version, finding=finding
-    )
-    complaint = services.complaint_propose_plan(
-        complaint=complaint,
-        actor=handler,
-        version=complaint.version,
+    body = {
+        "channel": process.spec.channels[0],
+        "customer": {"phone": "13812345678", "name": "张三丰"},
+        "category": category,
+        "description": "客户投诉",
+        "fields": fields,
+    }
+    response = as_("agent").post("/complaints", body)
+    assert response.status_code == 201, response.content.decode()
+    number = response.json()["number"]
+    step(as_("agent"), number, "assign", assignee="handler")
+    step(as_("handler"), number, "start-investigation")
+    step(as_("handler"), number, "finding", finding=finding)
+    proposed = step(
+        as_("handler"),
+        number,
+        "plan",
         summary="处理方案",
         remedies=[{"kind": kind, "amount": "10"} for kind in remedies],
     )
-    if complaint.status == "awaiting_approval":
-        complaint = services.complaint_approve_plan(
-            complaint=complaint, actor=staff["manager"], version=complaint.version
-        )
-    return process, complaint
-
-
-def answer(complaint, staff, accepted: bool = True):
-    return complaint_record_customer_response(
-        complaint=complaint, actor=staff["handler"], version=complaint.version, accepted=accepted, note="客户同意"
-    )
+    if proposed["status"]["key"] == "awaiting_approval":
+        step(as_("manager"), number, "plan/approve")
+    return process, number
 
 
 @pytest.mark.parametrize("name", sorted(PLANS_WITH_TASKS))
-def test_each_remedy_task_opens_once(name, staff):
-    process, complaint = planned(name, staff)
+def test_each_remedy_task_opens_once(name, as_):
+    process, number = planned(name, as_)
+    handler = as_("handler")
 
     if process.spec.customer_confirms_plan:
-        assert not Task.objects.filter(complaint=complaint).exists()  # not before the customer's yes
-        complaint = answer(complaint, staff)
-    with pytest.raises(DomainError) as refused:
-        answer(complaint, staff)  # a second answer, or one the plan never asked for
+        assert handler.get(f"/complaints/{number}").json()["tasks"] == []  # not before the customer's yes
+        step(handler, number, "plan/customer-response", accepted=True, note="客户同意")
+    again = step(handler, number, "plan/customer-response", expect=422, accepted=True, note="再次同意")
 
-    assert refused.value.code == "nothing_to_answer"
-    kinds = sorted(Task.objects.filter(complaint=complaint).values_list("kind", flat=True))
-    assert kinds == sorted(PLANS_WITH_TASKS[name][3])
+    assert again["code"] == "nothing_to_answer"
+    tasks = handler.get(f"/complaints/{number}").json()["tasks"]
+    assert sorted(task["kind"]["key"] for task in tasks) == sorted(PLANS_WITH_TASKS[name][3])
