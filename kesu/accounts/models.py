@@ -10,6 +10,15 @@ class Department(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="parts",
+        help_text=_("The department above it: where an escalation looks when this one has nobody for the tier."),
+    )
 
     class Meta:
         verbose_name = _("department")
@@ -18,6 +27,14 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def and_above(self) -> list["Department"]:
+        """This department, then the one it is part of, and so on up."""
+        chain, department = [], self
+        while department is not None and department not in chain:
+            chain.append(department)
+            department = department.parent
+        return chain
 
 
 class User(AbstractUser):

@@ -96,6 +96,13 @@ class Complaint(models.Model):
         blank=True,
         related_name="assigned_complaints",
     )
+    helpers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("helpers"),
+        blank=True,
+        related_name="complaints_helped",
+        help_text=_("Staff who handled the case before it was handed up, and keep it in view."),
+    )
     involved_staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("staff involved"), blank=True, related_name="complaints_involved_in"
     )
@@ -191,6 +198,7 @@ class Complaint(models.Model):
                 name="complaint_next_warn",
                 condition=Q(next_warn_at__isnull=False),
             ),
+            models.Index(fields=["process", "received_at"], name="complaint_process_received"),
             models.Index(fields=["picked_at"], name="complaint_picked", condition=Q(picked_for_review=True)),
             models.Index(fields=["red_marked_at"], name="complaint_red_marked", condition=Q(red_marked=True)),
         ]

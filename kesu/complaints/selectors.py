@@ -23,14 +23,16 @@ from kesu.tasks.models import Task
 
 def complaints_visible_to(user, *, all_of_them: bool = False) -> QuerySet[Complaint]:
     """Everyone with `view_all_complaints` sees all; others see what is assigned or escalated to them,
-    their department's complaints, and those their department has a task for (协办).
+    what they handled before it was handed up (helpers), their department's complaints, and those
+    their department has a task for (协办).
 
     `all_of_them`: the caller reads the whole visible set (counts), not a page of it; on PostgreSQL
     the task branch is then an index condition the planner can OR with the others' indexes."""
     complaints = Complaint.objects.all()
     if user.has_perm("complaints.view_all_complaints"):
         return complaints
-    mine = Q(assignee=user) | Q(escalated_to=user)
+    helped = Complaint.helpers.through.objects.filter(complaint=OuterRef("pk"), user=user)
+    mine = Q(assignee=user) | Q(escalated_to=user) | Q(Exists(helped))
     if user.department_id:
         has_task = _has_task_of_indexed if all_of_them and connection.vendor == "postgresql" else _has_task_of
         mine |= Q(department_id=user.department_id) | has_task(user.department_id)

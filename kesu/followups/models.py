@@ -47,4 +47,5 @@ class FollowUp(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="followup_queue"),
             models.Index(fields=["due_at"], name="followup_due", condition=Q(status="scheduled", breached_at=None)),
+            models.Index(fields=["done_at"], name="followup_done", condition=Q(status="done")),
         ]

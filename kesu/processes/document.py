@@ -406,6 +406,8 @@ class TierSpec(Strict):
     seat: str | None = Field(
         default=None, pattern=KEY_PATTERN, description="A named post with a primary and a backup owner."
     )
+    advises: bool = False
+    """The tier advises and the handler keeps the case; else whoever accepts the escalation takes it over."""
 
 
 class EscalationCause(str, Enum):

@@ -8,7 +8,9 @@ review. Keys only: names are given when the report is shown, in the reader's lan
 import datetime as dt
 import math
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Sum
+from django.db.models.fields.json import KT
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -99,10 +101,15 @@ FILTERS = {"department": "department__code", "category": "category", "store": "f
 """What a report may be narrowed to, besides its process: one department, category or store."""
 
 
-def report_complaints(process_name: str, filters: dict[str, str]):
-    """The complaints a report counts: its process's, narrowed by its filters."""
-    narrowed = {FILTERS[name]: value for name, value in filters.items() if value}
-    return Complaint.objects.filter(process__name=process_name, **narrowed)
+def _narrowing(process_name: str, filters: dict[str, str]) -> dict:
+    """The lookups that pick a report's complaints: its process's, narrowed by its filters."""
+    return {"process__name": process_name, **{FILTERS[name]: value for name, value in filters.items()}}
+
+
+def _about(narrowing: dict) -> dict:
+    """The same lookups for rows about complaints (follow-ups, penalties, actions): a join, which
+    the database reads from the other table's own index, where `complaint IN (…)` would list all."""
+    return {f"complaint__{lookup}": value for lookup, value in narrowing.items()}
 
 
 def _received(complaints, period: Period):
@@ -133,27 +140,30 @@ def report_build(
     process_name: str, spec: ProcessDocument, by: list[str], period: Period, filters: dict[str, str] | None = None
 ) -> dict:
     filters = {name: value for name, value in (filters or {}).items() if value}
-    complaints = report_complaints(process_name, filters)
+    narrowing = _narrowing(process_name, filters)
+    complaints = Complaint.objects.filter(**narrowing)
     periods = {"now": period, "previous": period.before(), "last_year": period.shifted_years(1)}
     received = {column: _received(complaints, span) for column, span in periods.items()}
     fields = breakdown_fields(spec)
-    breakdowns = [{"key": key, "rows": _breakdown(received, key, fields[key])} for key in dimensions_for(spec, by)]
+    counted = _breakdowns(received, {key: fields[key] for key in dimensions_for(spec, by)})
+    breakdowns = [{"key": key, "rows": rows} for key, rows in counted.items()]
     kpi_key = "store" if "store" in fields else "department"
+    counts = _counted(received, {**TOTALS, **HANDLING})
     return {
         "by": list(by),
         "filters": filters,
         "periods": {column: [span.start.isoformat(), span.end.isoformat()] for column, span in periods.items()},
-        "totals": _counted(received, TOTALS),
-        "handling": _counted(received, HANDLING),
+        "totals": {name: counts[name] for name in TOTALS},
+        "handling": {name: counts[name] for name in HANDLING},
         "clocks": _clocks(received),
         "resolution_time": {column: _working_hours(queryset) for column, queryset in received.items()},
         "resolution_rate": {"key": kpi_key, "rows": _resolution_rate(received["now"], periods["now"], fields[kpi_key])},
         "repeat": {column: _repeat(queryset) for column, queryset in received.items()},
         "breakdowns": [breakdown for breakdown in breakdowns if breakdown["rows"]],
-        "satisfaction": _satisfaction(complaints, periods),
-        "accountability": _accountability(complaints, periods),
+        "satisfaction": _satisfaction(narrowing, periods),
+        "accountability": _accountability(narrowing, periods),
         "pending": _pending(complaints),
-        "improvements": _improvements(complaints, periods),
+        "improvements": _improvements(narrowing, periods),
         "review": _review(received["now"]),
     }
 
@@ -166,17 +176,44 @@ def _counted(received: dict, conditions: dict) -> dict[str, dict[str, int]]:
     return {name: {column: counts[column][name] for column in COLUMNS} for name in conditions}
 
 
-def _breakdown(received: dict, key: str, field: str) -> list[dict]:
-    counts: dict[str, dict[str, int]] = {}
+def _breakdowns(received: dict, fields: dict[str, str]) -> dict[str, list[dict]]:
+    """Every breakdown, beside the previous period and a year before."""
+    counts: dict[str, dict[str, dict[str, int]]] = {key: {} for key in fields}
     for column, queryset in received.items():
-        if key == "month":
-            queryset = queryset.annotate(month=TruncMonth("received_at"))
-        for value, count in queryset.values_list(field).annotate(count=Count("pk")).order_by():
-            counts.setdefault(_key(value), dict.fromkeys(COLUMNS, 0))[column] = count
-    if set(counts) <= {""}:
+        for key, value, count in _counted_by_each(queryset, fields):
+            value = (value or "")[:7] if key == "month" else value or ""
+            counts[key].setdefault(value, dict.fromkeys(COLUMNS, 0))[column] = count
+    return {key: _rows(key, by_value) for key, by_value in counts.items()}
+
+
+def _rows(key: str, by_value: dict[str, dict[str, int]]) -> list[dict]:
+    if set(by_value) <= {""}:
         return []
-    rows = [{"key": value, **columns} for value, columns in counts.items()]
+    rows = [{"key": value, **columns} for value, columns in by_value.items()]
     return sorted(rows, key=lambda row: (key == "month" and row["key"], -row["now"], row["key"]))
+
+
+def _counted_by_each(complaints, fields: dict[str, str]) -> list[tuple[str, str | None, int]]:
+    """(breakdown, value, count) for every breakdown at once: the period's complaints are read once
+    (a common table expression) and counted by each dimension in turn (UNION ALL), where a query per
+    breakdown would read them all again each time (1 M complaints, a quarter: 27 reads became 3)."""
+    columns = {
+        f"by_{key}": TruncMonth("received_at", output_field=DateField())
+        if key == "month"
+        else KT(field)
+        if field.startswith("fields__")
+        else F(field)
+        for key, field in fields.items()
+    }
+    sql, params = complaints.order_by().values(**columns).query.sql_with_params()
+    name = connection.ops.quote_name
+    counted = " UNION ALL ".join(
+        f"SELECT '{key}', CAST({name('by_' + key)} AS TEXT), COUNT(*) FROM period GROUP BY {name('by_' + key)}"
+        for key in fields
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH period AS ({sql}) {counted}", params)
+        return cursor.fetchall()
 
 
 def _key(value) -> str:
@@ -252,7 +289,7 @@ def _resolution_rate(received, period: Period, field: str) -> list[dict]:
         .order_by()
     }
     start, end = _bounds(period)
-    answered = _followups_done(received.values("pk"), start, end)
+    answered = _followups_done({"complaint__in": received.values("pk")}, start, end)
     for row in answered.values(f"complaint__{field}").annotate(
         surveyed=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED))
     ):
@@ -269,29 +306,27 @@ def _resolution_rate(received, period: Period, field: str) -> list[dict]:
     return sorted(result, key=lambda row: (-row["received"], row["key"]))
 
 
-def _followups_done(complaints, start: dt.datetime, end: dt.datetime):
-    return FollowUp.objects.filter(
-        complaint__in=complaints, status=FollowUpStatus.DONE, done_at__gte=start, done_at__lt=end
-    ).exclude(satisfaction="")
+def _followups_done(about: dict, start: dt.datetime, end: dt.datetime):
+    return FollowUp.objects.filter(**about, status=FollowUpStatus.DONE, done_at__gte=start, done_at__lt=end).exclude(
+        satisfaction=""
+    )
 
 
-def _satisfaction(complaints, periods: dict[str, Period]) -> dict[str, dict[str, int]]:
+def _satisfaction(narrowing: dict, periods: dict[str, Period]) -> dict[str, dict[str, int]]:
     """The follow-ups done in each period, by the satisfaction the customer gave."""
     result: dict[str, dict[str, int]] = {}
     for column, span in periods.items():
         start, end = _bounds(span)
-        done = _followups_done(complaints.values("pk"), start, end)
+        done = _followups_done(_about(narrowing), start, end)
         for satisfaction, count in done.values_list("satisfaction").annotate(count=Count("pk")).order_by():
             result.setdefault(satisfaction, dict.fromkeys(COLUMNS, 0))[column] = count
     return result
 
 
-def _accountability(complaints, periods: dict[str, Period]) -> dict:
+def _accountability(narrowing: dict, periods: dict[str, Period]) -> dict:
     """奖罚: the rewards and penalties approved in each period, in number, yuan and points; and those of
     this period one by one, for finance."""
-    approved = Accountability.objects.filter(
-        complaint__in=complaints.values("pk"), status=AccountabilityStatus.APPROVED
-    )
+    approved = Accountability.objects.filter(**_about(narrowing), status=AccountabilityStatus.APPROVED)
     totals: dict[str, dict[str, dict]] = {}
     for column, span in periods.items():
         start, end = _bounds(span)
@@ -341,15 +376,11 @@ def _pending(complaints) -> dict[str, int]:
     )
 
 
-def _improvements(complaints, periods: dict[str, Period]) -> dict[str, dict[str, int]]:
+def _improvements(narrowing: dict, periods: dict[str, Period]) -> dict[str, dict[str, int]]:
     """纠正预防措施 about the report's complaints: opened, done and verified in each period; still open
     and overdue when the report was made."""
     linked = Improvement.objects.filter(
-        Exists(
-            Improvement.complaints.through.objects.filter(
-                improvement=OuterRef("pk"), complaint__in=complaints.values("pk")
-            )
-        )
+        Exists(Improvement.complaints.through.objects.filter(improvement=OuterRef("pk"), **_about(narrowing)))
     )
     counts: dict[str, dict[str, int]] = {name: dict.fromkeys(COLUMNS, 0) for name in ("opened", "done", "verified")}
     for column, span in periods.items():

@@ -73,7 +73,13 @@ def event_details(event: Event, spec: ProcessDocument, names: dict[str, str] | N
         ]
     if kind == EventKind.ESCALATED:
         details = [(_("Tier"), f"{tier(data.get('from_tier'))} → {tier(data.get('to_tier'))}")]
+        if data.get("nobody"):
+            nobody = _("Nobody holds this tier in the department or the departments above: name a post holder.")
+            return [*details, (_("Told"), nobody)]
         return details + ([(_("To"), person(data["to"]))] if data.get("to") else [])
+    if kind == EventKind.ESCALATION_ACCEPTED and data.get("assignee"):
+        details = [(_("Handler"), person(data["assignee"]))]
+        return details + ([(_("Keeps it in view"), person(data["previous"]))] if data.get("previous") else [])
     if kind == EventKind.PRIORITY_CHANGED:
         before, after = choice_label(Priority, data.get("from")), choice_label(Priority, data.get("to"))
         return [(_("Priority"), f"{before} → {after}")]
@@ -105,6 +111,8 @@ def staff_names(events) -> dict[str, str]:
             usernames.add(data.get("to"))
         elif event.kind == EventKind.INVOLVED_CHANGED:
             usernames.update(data.get("staff", []))
+        elif event.kind == EventKind.ESCALATION_ACCEPTED:
+            usernames.update((data.get("assignee"), data.get("previous")))
     usernames.discard(None)
     if not usernames:
         return {}

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accountability.services import accountability_for_breach
-from kesu.accounts.models import Seat, User
+from kesu.accounts.models import Department, Seat, User
 from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.models import Complaint, Event, EventKind
 from kesu.complaints.rules import require_handler, require_not_involved
@@ -28,17 +28,28 @@ def seat_holder(key: str, department_id: int | None, *, excluding=()) -> User | 
 
 def tier_people(complaint: Complaint, tier: TierSpec) -> tuple[User | None, list[User]]:
     """Who takes the complaint at `tier`: the post's holder if the tier names a post, else everyone
-    present with one of its roles in the complaint's department (everyone with the role if none).
-    Staff involved in the complaint (当事人) are passed over."""
+    present with one of its roles in the complaint's department, else in the department it is part
+    of, and so on up (a complaint with no department yet: the departments its process routes to).
+    Never anyone further: when nobody is found, the timeline says so. Staff involved in the
+    complaint (当事人) are passed over."""
     involved = set(complaint.involved_staff.values_list("pk", flat=True))
     if tier.seat:
         holder = seat_holder(tier.seat, complaint.department_id, excluding=involved)
         if holder:
             return holder, [holder]
-    people = User.objects.filter(is_active=True, is_away=False, groups__name__in=tier.roles)
-    if complaint.department_id and people.filter(department_id=complaint.department_id).exists():
-        people = people.filter(department_id=complaint.department_id)
-    return None, list(people.exclude(pk__in=involved).distinct().order_by("pk")[:50])
+    with_role = User.objects.filter(is_active=True, is_away=False, groups__name__in=tier.roles).exclude(pk__in=involved)
+    for departments in _where_to_look(complaint):
+        people = list(with_role.filter(department__in=departments).distinct().order_by("pk")[:50])
+        if people:
+            return None, people
+    return None, []
+
+
+def _where_to_look(complaint: Complaint) -> list[list[Department]]:
+    if complaint.department is not None:
+        return [[department] for department in complaint.department.and_above()]
+    codes = {rule.department for rule in complaint.process.spec.routing}
+    return [list(Department.objects.filter(code__in=codes))]
 
 
 def escalate(complaint: Complaint, *, cause: EscalationCause, actor=None, reason: str = "", clock: str = "") -> Event:
@@ -65,6 +76,7 @@ def escalate(complaint: Complaint, *, cause: EscalationCause, actor=None, reason
             "to_tier": tier.level,
             "to": holder.username if holder else None,
             "notified": [person.username for person in people],
+            "nobody": not people,
         },
     )
     notify(
@@ -96,7 +108,9 @@ def complaint_request_escalation(*, complaint: Complaint, actor, version: int, r
 
 @transaction.atomic
 def complaint_accept_escalation(*, complaint: Complaint, actor, version: int):
-    """The tier it went to takes it up; this stops the clocks waiting for that (e.g. report within 1 day)."""
+    """The tier it went to takes it up, which stops the clocks waiting for that (e.g. report within
+    1 day). Whoever accepts becomes the case's handler, in their department, unless the tier only
+    advises (or they may not handle complaints); the handler before keeps it in view as a helper."""
     complaint = locked(complaint, version)
     require_not_involved(actor, complaint)
     if complaint.tier < 2 or complaint.escalation_accepted_at is not None:
@@ -105,13 +119,15 @@ def complaint_accept_escalation(*, complaint: Complaint, actor, version: int):
     if actor != complaint.escalated_to and not actor.groups.filter(name__in=tier.roles).exists():
         raise NotAllowed(_("Only the people of the tier it went to may accept it."))
     complaint.escalation_accepted_at = timezone.now()
-    record(
-        complaint,
-        actor=actor,
-        kind=EventKind.ESCALATION_ACCEPTED,
-        from_status=complaint.status,
-        data={"tier": complaint.tier},
-    )
+    data = {"tier": complaint.tier}
+    previous = complaint.assignee
+    if not tier.advises and previous != actor and actor.has_perm("complaints.handle_complaint"):
+        complaint.assignee = actor
+        complaint.department = actor.department or complaint.department
+        if previous is not None:
+            complaint.helpers.add(previous)
+        data |= {"assignee": actor.username, "previous": previous.username if previous else None}
+    record(complaint, actor=actor, kind=EventKind.ESCALATION_ACCEPTED, from_status=complaint.status, data=data)
     return complaint
 
 
