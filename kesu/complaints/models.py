@@ -199,6 +199,7 @@ class Complaint(models.Model):
                 condition=Q(next_warn_at__isnull=False),
             ),
             models.Index(fields=["process", "received_at"], name="complaint_process_received"),
+            models.Index(fields=["process", "pending_until"], name="complaint_pending", condition=Q(status="pending")),
             models.Index(fields=["picked_at"], name="complaint_picked", condition=Q(picked_for_review=True)),
             models.Index(fields=["red_marked_at"], name="complaint_red_marked", condition=Q(red_marked=True)),
         ]
