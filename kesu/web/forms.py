@@ -469,6 +469,12 @@ class IntakeForm(PageForm):
     description = _text(5000, rows=4, label=_("What happened"))
     demand = _text(2000, required=False, rows=2, label=_("What the customer asks for"))
     files = MultipleFileField(label=_("Photos, video, recordings or documents (at most 5)"))
+    received_at = forms.DateTimeField(
+        label=_("Call or visit began at"),
+        required=False,
+        help_text=_("Leave it for now; the record-in-time deadline counts from here."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     incident_at = forms.DateTimeField(
         label=_("When it happened"),
         required=False,

@@ -29,9 +29,9 @@ def seat_holder(key: str, department_id: int | None, *, excluding=()) -> User | 
 def tier_people(complaint: Complaint, tier: TierSpec) -> tuple[User | None, list[User]]:
     """Who takes the complaint at `tier`: the post's holder if the tier names a post, else everyone
     present with one of its roles in the complaint's department, else in the department it is part
-    of, and so on up (a complaint with no department yet: the departments its process routes to).
-    Never anyone further: when nobody is found, the timeline says so. Staff involved in the
-    complaint (当事人) are passed over."""
+    of, and so on up (a complaint with no department yet: the departments its process routes to),
+    else the company's own leaders, who belong to no department. Never another department's people:
+    when nobody is found, the timeline says so. Staff involved in the complaint (当事人) are passed over."""
     involved = set(complaint.involved_staff.values_list("pk", flat=True))
     if tier.seat:
         holder = seat_holder(tier.seat, complaint.department_id, excluding=involved)
@@ -42,7 +42,7 @@ def tier_people(complaint: Complaint, tier: TierSpec) -> tuple[User | None, list
         people = list(with_role.filter(department__in=departments).distinct().order_by("pk")[:50])
         if people:
             return None, people
-    return None, []
+    return None, list(with_role.filter(department=None).distinct().order_by("pk")[:50])
 
 
 def _where_to_look(complaint: Complaint) -> list[list[Department]]:

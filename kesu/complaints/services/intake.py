@@ -29,6 +29,7 @@ from kesu.processes.services import default_process
 from kesu.processes.vocabulary import Channel
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 # Where a complaint may come without any way to answer it: an unsigned letter, a walk-in who leaves
 # no number, a regulator's transfer that names no contact.
@@ -277,8 +278,14 @@ def _clean_fields(spec: ProcessDocument, category_key: str, values: dict[str, An
 
 
 def _not_in_future(moment: dt.datetime | None, field_name: str) -> dt.datetime | None:
-    if moment is not None and moment > timezone.now() + CLOCK_SKEW:
+    """A moment of the complaint's past: not ahead of now, nor before Kesu's earliest date (a
+    mistyped year would make every deadline long missed)."""
+    if moment is None:
+        return None
+    if moment > timezone.now() + CLOCK_SKEW:
         raise FieldError(field_name, _("May not be in the future."))
+    if moment < EARLIEST:
+        raise FieldError(field_name, _("Too long ago: give a date from 2000 on."))
     return moment
 
 

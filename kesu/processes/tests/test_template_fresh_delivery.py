@@ -36,7 +36,10 @@ def fresh_delivery(db):
 def people(staff, fresh_delivery):
     """The service centre of the conftest plus the heads of the delivery, warehouse and food-safety
     departments, two couriers and a packer; each department's head post (department_head) has a
-    primary and, for delivery, a backup."""
+    primary and, for delivery, a backup. The manager is the company's management (公司管理层), above
+    the departments."""
+    staff["manager"].department = None
+    staff["manager"].save()
     departments = {
         code: Department.objects.get(code=code) for code in ("delivery", "warehouse", "food_safety", "service")
     }

@@ -313,11 +313,12 @@ def test_a_dissatisfied_customer_takes_the_work_order_to_the_manager_then_to_div
         (3, ["division_head"]),
     ]
 
-    # E: division management's decision, until the customer is satisfied
+    # E: division management's decision, until the customer is satisfied; having taken the work order
+    # over, it settles it, and customer service keeps it in view
     step(division, before_national_day, "accept-escalation")
     offer(division, before_national_day, "全额赔偿货值 800 元", "800")
     step(division, before_national_day, "plan/customer-response", accepted=True, note="客户满意")
-    resolved = step(handler, before_national_day, "resolve", resolution="事业部决定全额赔偿，客户满意")
+    resolved = step(division, before_national_day, "resolve", resolution="事业部决定全额赔偿，客户满意")
 
     assert (resolved["status"]["key"], resolved["tier"]) == ("resolved", 3)
     timeline = handler.get(f"/complaints/{before_national_day}/timeline").json()

@@ -1,6 +1,9 @@
 """登记: phone and walk-in intake through the page, with the same service the API uses."""
 
+import datetime as dt
+
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from kesu.complaints.models import Complaint, Status
 from kesu.conftest import PNG
@@ -233,3 +236,29 @@ def test_photos_come_in_with_the_complaint_and_a_defect_is_refused_without_one(p
     assert "请添加投诉对象的照片" in refused.content.decode()
     assert recorded.status_code == 302, recorded.content.decode()[:3000]
     assert Complaint.objects.get().attachments.get().name == "缺陷.png"
+
+
+def test_the_page_records_when_the_call_came_in_and_the_record_clock_counts_from_it(page):
+    agent = page("agent")
+    form = agent.get("/intake/").content.decode()
+    assert 'name="received_at"' in form and timezone.localtime().strftime("%Y-%m-%dT") in form
+
+    came_in = timezone.localtime() - dt.timedelta(minutes=45)
+    response = agent.post("/intake/", {**FORM, "received_at": came_in.strftime("%Y-%m-%dT%H:%M")})
+
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert complaint.received_at == came_in.replace(second=0, microsecond=0)
+    assert complaint.clocks.get(key="record").breached_at is not None  # recorded 45 minutes after the call
+
+
+def test_a_call_time_in_the_future_or_long_ago_is_refused_on_its_field(page):
+    agent = page("agent")
+    tomorrow = (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+
+    future = agent.post("/intake/", {**FORM, "received_at": tomorrow})
+    long_ago = agent.post("/intake/", {**FORM, "received_at": "1900-01-01T09:00"})
+
+    assert future.status_code == 422 and 'id="id_received_at-errors"' in future.content.decode()
+    assert long_ago.status_code == 422 and "请填写 2000 年以后的日期" in long_ago.content.decode()
+    assert not Complaint.objects.exists()

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from kesu.complaints import services
@@ -47,6 +48,7 @@ def _intake_from(form: IntakeForm, process: Process) -> Intake:
         priority=data.get("priority") or None,
         department=department.code if department else None,
         incident_at=data.get("incident_at"),
+        received_at=data.get("received_at"),
         incident_place=data.get("incident_place", ""),
         fields=form.field_values(),
         regulator_case_number=data.get("regulator_case_number", ""),
@@ -71,7 +73,7 @@ def intake(request):
                 return redirect("web:complaint", number=complaint.number)
         status = 422
     else:
-        form, status = IntakeForm(spec=process.spec), 200
+        form, status = IntakeForm(spec=process.spec, initial={"received_at": timezone.localtime()}), 200
     names = sorted(set(Process.objects.values_list("name", flat=True)))
     context = {"form": form, "process": process, "process_names": names}
     return render(request, "web/intake.html", context, status=status)
