@@ -39,6 +39,8 @@ def clocks_on_event(complaint: Complaint, kind: str, at: dt.datetime) -> None:
         changed += _pause(complaint, live, PAUSES[kind], at)
     if kind in RESUMES:
         changed += _resume(complaint, live, RESUMES[kind], at)
+    if kind == EventKind.FINDING_RECORDED:
+        _remove_not_applying(complaint, live)
     if kind in LIMIT_CHANGES:
         changed += _recompute(complaint, live)
     if kind in TRIGGERS:
@@ -103,10 +105,22 @@ def _trigger(complaint: Complaint, live: dict[str, Clock], trigger: Trigger, at:
             _stop(clock, at)
             stopped.append(live.pop(spec.key))
     for spec in specs:
-        if trigger in spec.start and spec.key not in live:
+        applies = spec.applies(category=complaint.category, finding=complaint.finding)
+        if trigger in spec.start and spec.key not in live and applies:
             live[spec.key] = _new(complaint, spec, at)
             started.append(live[spec.key])
     return stopped, started
+
+
+def _remove_not_applying(complaint: Complaint, live: dict[str, Clock]) -> None:
+    """A clock kept for some findings only goes once another is found: it never applied."""
+    specs = {key: _spec(complaint, key) for key in live}
+    gone = [
+        key
+        for key, spec in specs.items()
+        if spec is not None and not spec.applies(category=complaint.category, finding=complaint.finding)
+    ]
+    Clock.objects.filter(pk__in=[live.pop(key).pk for key in gone]).delete()
 
 
 def _spec(complaint: Complaint, key: str) -> ClockSpec | None:

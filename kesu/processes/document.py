@@ -348,6 +348,15 @@ class ClockSpec(Strict):
     on_breach: list[BreachAction] = [BreachAction.NOTIFY]
     customer_label: Label | None = None
     """A deadline promised to the customer, in their words: the portal shows it with its due time."""
+    categories: list[str] = []
+    """Only for complaints of these categories (empty: every complaint)."""
+    findings: list[str] = []
+    """Only while the finding is one of these or not known yet: a finding outside them removes it."""
+
+    def applies(self, *, category: str, finding: str) -> bool:
+        return (not self.categories or category in self.categories) and (
+            not self.findings or not finding or finding in self.findings
+        )
 
     @field_validator("start", "stop", "pause_on", "on_breach", mode="before")
     @classmethod
@@ -622,9 +631,12 @@ class ProcessDocument(Strict):
                 if field not in self.fields:
                     raise ValueError(f"category {category.key}: unknown field {field!r}")
         for clock in self.clocks:
-            for finding in clock.limit_by_finding:
+            for finding in [*clock.limit_by_finding, *clock.findings]:
                 if finding not in self.findings:
                     raise ValueError(f"clock {clock.key}: unknown finding {finding!r}")
+            for category in clock.categories:
+                if category not in keys:
+                    raise ValueError(f"clock {clock.key}: unknown category {category!r}")
             if BreachAction.ESCALATE in clock.on_breach and not self.tiers:
                 raise ValueError(f"clock {clock.key} escalates, but the process has no tiers")
         levels = [tier.level for tier in self.tiers]
