@@ -24,6 +24,28 @@ class StaffAdmin(UserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("department").prefetch_related("groups")
 
+    def get_fieldsets(self, request, obj=None):
+        """The admin role grants roles, never superuser powers or single permissions beside the roles."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        withheld = {"is_superuser", "user_permissions"}
+        return [
+            (name, {**options, "fields": [field for field in options["fields"] if field not in withheld]})
+            for name, options in fieldsets
+        ]
+
+    def has_change_permission(self, request, obj=None):
+        """A superuser's account is changed by a superuser only."""
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
     @admin.display(description=_("roles"))
     def role_list(self, user):
         return ", ".join(group.name for group in user.groups.all())
