@@ -43,6 +43,21 @@ class CustomerIn(In):
                 raise ValueError(_("Enter a valid e-mail address.")) from None
         return value
 
+    @field_validator("details")
+    @classmethod
+    def _small_details(cls, value: dict[str, str]) -> dict[str, str]:
+        """What the caller's own system knows of the customer: short notes, not documents."""
+        for key, text in value.items():
+            if len(key) > DETAIL_KEY_LENGTH or len(text) > DETAIL_LENGTH:
+                raise ValueError(
+                    _("Each detail: a name of at most %(key)s characters, a value of at most %(value)s.")
+                    % {"key": DETAIL_KEY_LENGTH, "value": DETAIL_LENGTH}
+                )
+        return value
+
+
+DETAIL_KEY_LENGTH, DETAIL_LENGTH = 50, 500
+
 
 class ComplaintIn(In):
     process: str | None = Field(default=None, max_length=50)

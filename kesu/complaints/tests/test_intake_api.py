@@ -236,3 +236,19 @@ def test_an_unknown_legal_basis_is_refused_naming_the_field(as_, intake):
 
     assert response.status_code == 422
     assert "legal_basis" in response.content.decode()
+
+
+def test_the_customers_details_are_short_notes_not_documents(as_, intake):
+    long_note = {**intake, "customer": {**intake["customer"], "details": {"备注": "很" * 501}}}
+    many = {**intake, "customer": {**intake["customer"], "details": {f"k{n}": "v" for n in range(31)}}}
+
+    refused = as_("agent", "en").post("/complaints", long_note)
+    too_many = as_("agent", "en").post("/complaints", many)
+
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "customer.details"
+    assert "at most 500" in refused.json()["errors"][0]["message"]
+    assert too_many.status_code == 422
+    ok = as_("agent").post(
+        "/complaints", {**intake, "customer": {**intake["customer"], "details": {"会员等级": "金卡"}}}
+    )
+    assert ok.status_code == 201
