@@ -193,6 +193,37 @@ def test_nul_characters_are_refused_before_they_reach_the_database(as_, intake, 
     assert Complaint.objects.count() == 0
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/octet-stream", ""])
+def test_a_nul_character_is_refused_whatever_the_body_claims_to_be(as_, intake, content_type):
+    body = json.dumps({**intake, "description": "bad\x00byte"}).encode()
+
+    response = as_("agent").client.post("/api/v1/complaints", body, content_type=content_type)
+
+    assert response.status_code == 400 and response.json()["code"] == "malformed"
+    assert Complaint.objects.count() == 0
+
+
+def test_a_nul_character_in_a_form_field_beside_files_is_refused(as_, intake):
+    response = as_("agent").upload("/complaints/with-files", [], complaint={**intake, "description": "bad\x00"})
+
+    assert response.status_code == 400 and Complaint.objects.count() == 0
+
+
+def test_a_backslash_before_u0000_is_harmless_text(as_, intake):
+    response = as_("agent").post("/complaints", {**intake, "description": "文件在 C:\\u0000dir 下"})
+
+    assert response.status_code == 201, response.content.decode()
+    assert Complaint.objects.get().description == "文件在 C:\\u0000dir 下"
+
+
+def test_a_body_too_large_is_refused_with_413(as_, intake, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+
+    response = as_("agent").post("/complaints", {**intake, "description": "很" * 20_000})
+
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
+
+
 def test_a_list_query_with_a_nul_character_is_refused(as_):
     assert as_("agent").get("/complaints", {"q": "a\x00b"}).status_code == 400
     assert as_("agent").get("/complaints/KS%00").status_code == 400
