@@ -15,7 +15,7 @@ from kesu.complaints.remedies import MAX_AMOUNT
 from kesu.complaints.schemas import AccountabilityOut
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.lib.errors import NotAllowed
-from kesu.lib.schemas import In
+from kesu.lib.schemas import MONTH_PATTERN, In
 
 router = Router(tags=["accountability"], auth=staff_token)
 
@@ -28,7 +28,7 @@ class DecisionIn(In):
 
 
 class LedgerIn(Schema):
-    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    month: str = Field(pattern=MONTH_PATTERN, description="YYYY-MM")
 
 
 @router.post("/{item_id}/decide", response=AccountabilityOut, summary="Approve (fixing the measure) or reject")

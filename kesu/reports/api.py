@@ -4,6 +4,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from kesu.accounts.auth import staff_token
+from kesu.lib.schemas import MONTH_PATTERN
 from kesu.reports.selectors import dashboard_counts, monthly_report
 
 router = Router(tags=["reports"], auth=staff_token)
@@ -18,7 +19,7 @@ class DashboardOut(Schema):
 
 
 class MonthIn(Schema):
-    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    month: str = Field(pattern=MONTH_PATTERN, description="YYYY-MM")
 
 
 class MonthlyOut(Schema):

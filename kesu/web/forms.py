@@ -16,6 +16,7 @@ from kesu.followups.models import Satisfaction
 from kesu.improvements.models import Improvement, ImprovementStatus
 from kesu.improvements.selectors import improvements_visible_to
 from kesu.lib.errors import DomainError
+from kesu.lib.schemas import YEARS
 from kesu.processes.document import FieldType, ProcessDocument
 from kesu.processes.vocabulary import Channel, Priority
 from kesu.tasks.models import TaskKind
@@ -688,6 +689,14 @@ class MonthForm(PageForm):
     month = forms.DateField(
         label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
     )
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if not YEARS[0] <= month.year <= YEARS[1]:
+            raise forms.ValidationError(
+                _("Give a month between %(first)s and %(last)s.") % {"first": YEARS[0], "last": YEARS[1]}
+            )
+        return month
 
 
 class SurveyForm(PageForm):

@@ -283,3 +283,21 @@ def test_the_customers_details_are_short_notes_not_documents(as_, intake):
         "/complaints", {**intake, "customer": {**intake["customer"], "details": {"会员等级": "金卡"}}}
     )
     assert ok.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:00:00", "0001-01-01T00:00:00+23:59", "1900-06-01T10:00:00", "9999-12-31T23:59:59-23:59"]
+)
+def test_a_moment_out_of_the_years_kesu_takes_or_in_the_future_is_named(as_, intake, moment):
+    response = as_("agent", "en").post("/complaints", {**intake, "received_at": moment})
+
+    assert response.status_code == 422, response.content.decode()
+    assert response.json()["errors"][0]["field"] == "received_at"
+    assert Complaint.objects.count() == 0
+
+
+@pytest.mark.parametrize("path", ["/reports/monthly?month=0000-01", "/accountability/ledger?month=0001-12"])
+def test_a_month_out_of_the_years_kesu_takes_is_named(as_, path):
+    response = as_("manager").get(path)
+
+    assert response.status_code == 422 and response.json()["errors"][0]["field"].endswith("month")
