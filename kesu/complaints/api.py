@@ -13,6 +13,7 @@ from kesu.complaints import services
 from kesu.complaints.presenters import (
     accountability_out,
     attachment_out,
+    channel_intake_out,
     complaint_out,
     complaint_summary_out,
     event_out,
@@ -24,6 +25,7 @@ from kesu.complaints.schemas import (
     AccountabilityOut,
     AssignIn,
     AttachmentOut,
+    ChannelIntakeOut,
     ComplaintFilterIn,
     ComplaintIn,
     ComplaintOut,
@@ -70,20 +72,32 @@ def _department(code: str | None, field: str) -> Department | None:
     return active_department(code, field=field) if code else None
 
 
-@router.post("", response={201: IntakeOut}, auth=[staff_token, integration_key], summary="Take in a complaint")
+@router.post(
+    "",
+    response={201: IntakeOut | ChannelIntakeOut},
+    auth=[staff_token, integration_key],
+    summary="Take in a complaint",
+    description="Staff are answered the complaint as recorded; a channel key its number and status only.",
+)
 def create_complaint(request, payload: ComplaintIn):
-    return Status(201, intake_out(_create(request, payload, files=[])))
+    return Status(201, _answer(request, _create(request, payload, files=[])))
 
 
 @router.post(
     "/with-files",
-    response={201: IntakeOut},
+    response={201: IntakeOut | ChannelIntakeOut},
     auth=[staff_token, integration_key],
     summary="Take in a complaint with its photos, video, recordings or documents (multipart)",
     description="`complaint`: the JSON of `POST /complaints`; `files`: at most five, checked as the pages check them.",
 )
 def create_complaint_with_files(request, complaint: Form[str], files: File[list[UploadedFile]] = None):
-    return Status(201, intake_out(_create(request, complaint_in(complaint), files=files or [])))
+    return Status(201, _answer(request, _create(request, complaint_in(complaint), files=files or [])))
+
+
+def _answer(request, complaint) -> dict:
+    if isinstance(request.auth, IntegrationKey):
+        return channel_intake_out(complaint)
+    return intake_out(complaint)
 
 
 def _create(request, payload: ComplaintIn, files: list):

@@ -112,6 +112,14 @@ def intake_out(complaint: Complaint) -> dict:
     }
 
 
+def channel_intake_out(complaint: Complaint) -> dict:
+    return {
+        "number": complaint.number,
+        "status": _choice(Status, complaint.status),
+        "received_at": complaint.received_at,
+    }
+
+
 def plan_out(plan: Plan | None) -> dict | None:
     if plan is None:
         return None

@@ -248,6 +248,15 @@ class IntakeOut(ComplaintSummaryOut):
     clocks: list[ClockOut]
 
 
+class ChannelIntakeOut(Schema):
+    """What a channel key is answered: the number to give the customer and where it stands, nothing
+    of the customer (a key must not learn who is behind a phone number)."""
+
+    number: str
+    status: Labelled
+    received_at: dt.datetime
+
+
 class PlanOut(Schema):
     id: int
     status: Labelled

@@ -145,6 +145,7 @@ def test_a_channel_integration_may_take_in_complaints_of_its_own_channel_only(
 
     assert accepted.status_code == 201, accepted.content
     assert Complaint.objects.get().integration.name == "web portal"
+    assert set(accepted.json()) == {"number", "status", "received_at"}  # nothing of the customer
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "channel"
 
