@@ -181,6 +181,7 @@ LOGOUT_REDIRECT_URL = "web:login"
 # Uploads: attachments (photos, video, call recordings) up to KESU_ATTACHMENT_MAX_MB each; larger
 # uploads go to a temporary file instead of memory; other form posts stay small.
 ATTACHMENT_MAX_BYTES = env_int("KESU_ATTACHMENT_MAX_MB", 50) * 1024 * 1024
+API_TOKEN_DAYS = env_int("KESU_API_TOKEN_DAYS", 30)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from kesu.accounts.models import Department, IntegrationKey, Seat, User
+from kesu.accounts.models import ApiToken, Department, IntegrationKey, Seat, User
 
 
 @admin.register(Department)
@@ -71,3 +71,22 @@ class SeatAdmin(admin.ModelAdmin):
     list_filter = ["department"]
     list_select_related = ["department", "primary", "backup"]
     autocomplete_fields = ["primary", "backup"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff's API tokens: seen by their owner and expiry, revoked by deleting them. Tokens are issued
+    by signing in (`POST /api/v1/auth/token`), never here."""
+
+    list_display = ["user", "name", "created_at", "expires_at"]
+    list_filter = ["user__department"]
+    search_fields = ["user__username", "user__display_name", "name"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "created_at", "expires_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

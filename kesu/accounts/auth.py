@@ -1,5 +1,6 @@
 """How API callers prove who they are: staff by bearer token, channel integrations by API key."""
 
+from django.utils import timezone
 from ninja.security import APIKeyHeader, HttpBearer
 
 from kesu.accounts.models import ApiToken, IntegrationKey
@@ -12,8 +13,9 @@ class StaffToken(HttpBearer):
     def authenticate(self, request, token: str):
         # the hash is unique: iterating skips the ORDER BY that .first() would build (0.2 ms a request)
         found = next(iter(ApiToken.objects.matching(token).select_related("user")), None)
-        if found is None or not found.user.is_active:
+        if found is None or not found.user.is_active or found.expires_at <= timezone.now():
             return None
+        request.api_token = found
         request.user = with_permissions(found.user)
         return request.user
 

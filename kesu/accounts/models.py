@@ -1,8 +1,11 @@
+import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -109,19 +112,28 @@ class KeyQuerySet(models.QuerySet):
         return self.filter(key_hash=_hash_key(key))
 
 
+def _token_expiry():
+    return timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A staff member's bearer token for the API. Only the hash is stored."""
+    """A staff member's bearer token for the API, good until it expires or is revoked (deleted).
+    Only the hash is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), default=_token_expiry)
 
     objects = KeyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return self.name or f"#{self.pk}"
 
     @classmethod
     def issue(cls, *, user: User, name: str = "") -> tuple["ApiToken", str]:

@@ -93,6 +93,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",
+        "accounts.view_apitoken",
+        "accounts.delete_apitoken",
         "accounts.add_integrationkey",
         "accounts.change_integrationkey",
         "accounts.view_integrationkey",
