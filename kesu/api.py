@@ -1,5 +1,8 @@
-"""The REST API, /api/v1/: routers from each app, one error format for every 4xx."""
+"""The REST API, /api/v1/: routers from each app, one error format for every 4xx and 5xx."""
 
+import logging
+
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -19,6 +22,8 @@ from kesu.notifications.api import router as notifications_router
 from kesu.processes.api import router as processes_router
 from kesu.reports.api import router as reports_router
 from kesu.tasks.api import router as tasks_router
+
+log = logging.getLogger(__name__)
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -87,3 +92,15 @@ def on_http_error(request, exc: HttpError):
             [{"field": "body", "message": _("The request body is not valid JSON.")}],
         )
     return _error(request, exc.status_code, "error", str(exc))
+
+
+@api.exception_handler(Exception)
+def on_server_error(request, exc: Exception):
+    """Our own failure: logged with its traceback, answered in the API's error shape (never HTML).
+    Django's own refusals keep their status."""
+    if isinstance(exc, PermissionDenied):
+        return _error(request, 403, "forbidden", _("Your role does not allow this."))
+    if isinstance(exc, SuspiciousOperation):
+        return _error(request, 400, "malformed", _("The request could not be read."))
+    log.error("API %s %s failed", request.method, request.path, exc_info=exc)
+    return _error(request, 500, "server_error", _("Something went wrong on our side; it has been logged."))

@@ -302,3 +302,16 @@ def test_a_month_out_of_the_years_kesu_takes_is_named(as_, path):
     response = as_("manager").get(path)
 
     assert response.status_code == 422 and response.json()["errors"][0]["field"].endswith("month")
+
+
+def test_our_own_failure_is_answered_in_the_apis_error_shape(as_, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr("kesu.complaints.api.complaint_page", broken)
+
+    response = as_("agent", "en").get("/complaints")
+
+    assert response.status_code == 500 and response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "server_error"
+    assert "a bug of ours" not in response.content.decode() and "a bug of ours" in caplog.text
