@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from kesu.accountability.models import Measure
@@ -28,17 +28,17 @@ TEXT, COUNT, CHANGE, PERCENT, HOURS, YUAN = "text", "count", "change", "percent"
 
 TOP = 5
 DIMENSION_TITLES = {
-    "category": lambda: _("By category"),
-    "finding": lambda: _("By finding"),
-    "channel": lambda: _("By channel"),
-    "priority": lambda: _("By priority"),
-    "department": lambda: _("By department"),
-    "responsible_department": lambda: _("By responsible department"),
-    "handler": lambda: _("By handler"),
-    "customer_class": lambda: _("By customer class"),
-    "store": lambda: _("By store"),
-    "product": lambda: _("By product"),
-    "month": lambda: _("By month"),
+    "category": gettext_lazy("By category"),
+    "finding": gettext_lazy("By finding"),
+    "channel": gettext_lazy("By channel"),
+    "priority": gettext_lazy("By priority"),
+    "department": gettext_lazy("By department"),
+    "responsible_department": gettext_lazy("By responsible department"),
+    "handler": gettext_lazy("By handler"),
+    "customer_class": gettext_lazy("By customer class"),
+    "store": gettext_lazy("By store"),
+    "product": gettext_lazy("By product"),
+    "month": gettext_lazy("By month"),
 }
 
 
@@ -164,27 +164,26 @@ def snapshot_summary(snapshot: ReportSnapshot) -> tuple[str, str]:
 
 
 def snapshot_page(snapshot: ReportSnapshot) -> dict:
-    data = snapshot.data
+    data, names = snapshot.data, _Names(snapshot)
     return {
         "title": snapshot_title(snapshot),
         "period": snapshot_period(snapshot),
         "periods": {column: _span(*data["periods"][column]) for column in COLUMNS},
-        "filters": _filters(snapshot),
-        "sections": snapshot_sections(snapshot),
+        "filters": _filters(snapshot, names),
+        "sections": snapshot_sections(snapshot, names),
     }
 
 
-def _filters(snapshot: ReportSnapshot) -> list[dict]:
+def _filters(snapshot: ReportSnapshot, names: "_Names") -> list[dict]:
     """What the report was narrowed to, by name."""
-    names = _Names(snapshot)
     labels = {"department": _("Department"), "category": _("Category"), "store": _("Store")}
     chosen = snapshot.data.get("filters", {})
     return [{"label": label, "value": names.of(key, chosen[key])} for key, label in labels.items() if key in chosen]
 
 
-def snapshot_sections(snapshot: ReportSnapshot) -> list[Section]:
+def snapshot_sections(snapshot: ReportSnapshot, names: "_Names | None" = None) -> list[Section]:
     """The report's tables: the totals, then those its entry asks for (`by`), then the rest."""
-    data, names, drill = snapshot.data, _Names(snapshot), _DrillDown(snapshot)
+    data, names, drill = snapshot.data, names or _Names(snapshot), _DrillDown(snapshot)
     built: dict[str, list[Section]] = {"totals": [_totals(data, drill)]}
     for breakdown in data["breakdowns"]:
         built[breakdown["key"]] = [_breakdown(breakdown, names, drill)]
@@ -259,7 +258,7 @@ def _totals(data: dict, drill: "_DrillDown") -> Section:
 
 def _breakdown(breakdown: dict, names: "_Names", drill: "_DrillDown") -> Section:
     key = breakdown["key"]
-    title = DIMENSION_TITLES[key]() if key in DIMENSION_TITLES else key
+    title = str(DIMENSION_TITLES.get(key, key))
     section = _compared(key, title, [(names.of(key, row["key"]), row) for row in breakdown["rows"]])
     section.links = [drill.by(key, row["key"]) for row in breakdown["rows"]]
     return section
@@ -380,7 +379,7 @@ def _top(data: dict, names) -> list[Section]:
     ]
     top, grew = [], []
     for key, rows in breakdowns.items():
-        kind = DIMENSION_TITLES[key]()
+        kind = str(DIMENSION_TITLES[key])
         for row in rows[:TOP]:
             if row["key"] and row["now"]:
                 top.append([kind, names.of(key, row["key"]), row["now"], _rate(row["now"], received)])
