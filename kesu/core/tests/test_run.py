@@ -1,6 +1,8 @@
-"""`kesu run` as `make run` starts it: the threaded web server on SQLite, answering several callers at once."""
+"""`kesu run` as `make run` starts it: the threaded web server on SQLite, answering several callers at once,
+and a child that dies started again while the others go on."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -43,15 +45,55 @@ def running_kesu(tmp_path):
             except (URLError, ConnectionError):
                 assert kesu.poll() is None, "kesu run stopped"
                 time.sleep(0.2)
-        yield base
+        yield base, kesu
     finally:
         kesu.terminate()
         kesu.wait(timeout=30)
 
 
 def test_kesu_run_serves_the_api_and_the_pages_to_several_callers_at_once(running_kesu):
+    running_kesu, _ = running_kesu
     with ThreadPoolExecutor(8) as callers:
         statuses = list(callers.map(_status, [f"{running_kesu}/api/v1/openapi.json"] * 16))
 
     assert statuses == [200] * 16
     assert _status(f"{running_kesu}/sign-in/") == 200
+
+
+def _children(parent: int) -> dict[int, str]:
+    """The processes whose parent is `parent`, with their command lines (from /proc)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ").decode()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if ppid == parent:
+            children[int(entry)] = command
+    return children
+
+
+def _worker_of(kesu: subprocess.Popen) -> int | None:
+    return next((pid for pid, command in _children(kesu.pid).items() if command.endswith("kesu.cli worker ")), None)
+
+
+def test_a_killed_worker_is_started_again_while_the_web_keeps_answering(running_kesu):
+    base, kesu = running_kesu
+    worker = _worker_of(kesu)
+    assert worker
+
+    os.kill(worker, signal.SIGKILL)
+    statuses, restarted, deadline = [], None, time.monotonic() + 10
+    while time.monotonic() < deadline and not restarted:
+        statuses.append(_status(f"{base}/api/v1/openapi.json"))
+        restarted = next((pid for pid in [_worker_of(kesu)] if pid and pid != worker), None)
+        time.sleep(0.1)
+
+    assert restarted, "the worker was not started again within 10 s"
+    assert set(statuses) == {200}
+    assert kesu.poll() is None

@@ -1,10 +1,9 @@
-import signal
-import subprocess
 import sys
-import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from kesu.core.supervisor import Child, supervise
 
 
 class Command(BaseCommand):
@@ -20,18 +19,6 @@ class Command(BaseCommand):
         kesu = [sys.executable, "-m", "kesu.cli"]
         web = [sys.executable, "-m", "gunicorn", "-c", "python:kesu.web_server"]
         web += ["--bind", bind, "--workers", str(workers)]
-        processes = [subprocess.Popen(kesu + ["worker"]), subprocess.Popen(web)]
         self.stdout.write(f"Kesu on http://{bind}/  (API docs /api/v1/docs, admin /admin/)")
-
-        def stop(*_args):
-            for process in processes:
-                process.terminate()
-
-        signal.signal(signal.SIGTERM, stop)
-        try:
-            while all(process.poll() is None for process in processes):
-                time.sleep(1)
-        finally:
-            stop()
-            for process in processes:
-                process.wait()
+        self.stdout.flush()
+        supervise([Child("worker", kesu + ["worker"]), Child("web server", web)])
