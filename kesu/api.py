@@ -1,7 +1,10 @@
 """The REST API, /api/v1/: routers from each app, one error format for every 4xx and 5xx."""
 
 import logging
+from functools import wraps
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -32,6 +35,18 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+def _docs_for_staff_in_production(view):
+    """The docs and the schema ask for sign-in unless API_DOCS_PUBLIC (a local Kesu)."""
+
+    @wraps(view)
+    def docs(request, *args, **kwargs):
+        if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return docs
+
+
 api = NinjaAPI(
     renderer=Utf8JSONRenderer(),
     title="Kesu API",
@@ -39,6 +54,7 @@ api = NinjaAPI(
     description="客诉 complaint handling. Staff: `Authorization: Bearer <token>` (POST /auth/token). "
     "Channel integrations: `X-API-Key`, intake only. Errors: `{detail, code, errors: [{field, message}]}`.",
     urls_namespace="api-v1",
+    docs_decorator=_docs_for_staff_in_production,
 )
 api.add_router("/auth", auth_router)
 api.add_router("/complaints", complaints_router)

@@ -13,8 +13,10 @@ Environment variables:
 """
 
 import datetime as dt
+import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kesu.lib.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -126,7 +129,8 @@ def _database() -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
-        config["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+        # One test database per test run, so that two runs side by side never share one.
+        config["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # Short queries: compiling one with JIT costs more (~50 ms) than it saves.
         config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
@@ -242,6 +246,23 @@ PORTAL_REPLIES_PER_COMPLAINT_HOUR = env_int("KESU_PORTAL_REPLIES_PER_COMPLAINT_H
 PORTAL_EMBED_ORIGINS = env_list("KESU_PORTAL_EMBED_ORIGINS", [])
 # Behind a reverse proxy that sets X-Forwarded-For, how many proxies to trust (0: the peer's address).
 TRUSTED_PROXIES = env_int("KESU_TRUSTED_PROXIES", 0)
+
+# Served over HTTPS (KESU_HTTPS=1, production): cookies only over HTTPS, plain HTTP redirected, HSTS
+# for a year (KESU_HSTS_SECONDS) with subdomains and preload. Behind a proxy that ends TLS
+# (KESU_TRUSTED_PROXIES > 0), its X-Forwarded-Proto says the request came over HTTPS.
+HTTPS = env_bool("KESU_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("KESU_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+# Forms posted from another origin than Kesu's own address are refused (CSRF), unless named here.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", ["{0.scheme}://{0.netloc}".format(urlsplit(BASE_URL))])
+X_FRAME_OPTIONS = "DENY"
+# The API's docs and schema: open on a local Kesu, for signed-in staff only once served over HTTPS.
+API_DOCS_PUBLIC = env_bool("KESU_API_DOCS_PUBLIC", not HTTPS)
 
 # Background work (Huey): SQLite next to the database by default, Redis when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL")

@@ -47,3 +47,39 @@ def _refusal(message: str, code: str, status: int) -> JsonResponse:
     return JsonResponse(
         {"detail": message, "code": code, "errors": [{"field": "body", "message": message}]}, status=status
     )
+
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    # No inline script anywhere; WebAssembly and data: workers for the portal's proof-of-work.
+    "script-src": "'self' 'wasm-unsafe-eval'",
+    "worker-src": "'self' blob: data:",
+    # Inline styles: htmx's indicator style, the charts' and widgets' own sizes.
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "media-src": "'self' blob:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+class ContentSecurityPolicyMiddleware:
+    """Every answer says what its page may load and run: only Kesu's own scripts, never inline ones,
+    and no framing. A view that may be framed (the portal's embeddable form) sets its own
+    `frame-ancestors` in the header, which then replaces the default one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        own = response.get("Content-Security-Policy", "")
+        policy = dict(CONTENT_SECURITY_POLICY)
+        if own.startswith("frame-ancestors "):
+            policy["frame-ancestors"] = own.removeprefix("frame-ancestors ")
+        response["Content-Security-Policy"] = "; ".join(f"{name} {value}" for name, value in policy.items())
+        return response

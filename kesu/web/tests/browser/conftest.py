@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -58,6 +59,7 @@ def open_page(chromium, live_server):
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
+        page.on("console", _fail_on_refused_content)
         return page
 
     yield open_
@@ -65,11 +67,17 @@ def open_page(chromium, live_server):
         context.close()
 
 
+def _fail_on_refused_content(message) -> None:
+    """Every page keeps to its Content-Security-Policy: anything it refuses would break in production."""
+    if message.type == "error" and "Content Security Policy" in message.text:
+        pytest.fail(f"Refused by the Content-Security-Policy: {message.text}")
+
+
 def sign_in(page, username: str) -> None:
     """Sign in through the form, by keyboard (the username field has the focus once the page is loaded;
     a busy machine may load it after the first keys, so wait for the focus before typing)."""
     page.goto("/sign-in/")
-    page.wait_for_function("document.activeElement && document.activeElement.name === 'username'")
+    expect(page.locator("input[name=username]")).to_be_focused()
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type(f"pw-{username}")
@@ -93,4 +101,4 @@ def take_step(page, action: str, fill=None, submit: bool = True) -> None:
         fill(dialog)
     if submit:
         dialog.locator("button[type=submit]").click()
-        page.wait_for_function("!document.getElementById('step-dialog').open")
+        page.locator("#step-dialog").wait_for(state="hidden")

@@ -21,7 +21,7 @@ def panel_step(page, panel: str, action: str, fill) -> None:
     dialog.locator("#step-form").wait_for()
     fill(dialog)
     dialog.locator("button[type=submit]").click()
-    page.wait_for_function("!document.getElementById('step-dialog').open")
+    page.locator("#step-dialog").wait_for(state="hidden")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -66,7 +66,7 @@ def test_accountability_survey_and_case_article(open_page, resolved, staff):
     follow_up.click("#complaint-actions [data-action=close]")
     follow_up.locator("#step-dialog #step-form").wait_for()
     follow_up.locator("#step-dialog button[type=submit]").click()
-    follow_up.wait_for_function("!document.getElementById('step-dialog').open")
+    follow_up.locator("#step-dialog").wait_for(state="hidden")
     assert Complaint.objects.get(number=number).status == Status.CLOSED
 
     handler.reload()

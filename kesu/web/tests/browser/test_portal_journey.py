@@ -3,9 +3,11 @@ solves the proof-of-work), get its number, find it again with the code the local
 see the delay notice, accept the plan and answer the survey; staff see each step on the timeline."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from kesu.complaints.models import Complaint
 from kesu.complaints.tests.helpers import step
@@ -21,7 +23,7 @@ def no_sideways_scroll(page) -> None:
 
 def solve_the_challenge(page) -> None:
     """The ALTCHA widget starts its proof-of-work when the form is first touched; wait for its answer."""
-    page.wait_for_function("document.querySelector('input[name=altcha]')?.value?.length > 20", timeout=60_000)
+    expect(page.locator("input[name=altcha]")).to_have_value(re.compile(".{21,}"), timeout=60_000)
 
 
 @pytest.mark.django_db(transaction=True)

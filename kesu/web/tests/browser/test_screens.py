@@ -5,6 +5,7 @@ import struct
 import zlib
 
 import pytest
+from playwright.sync_api import expect
 
 from kesu.complaints import services
 from kesu.complaints.services.intake import CustomerIn, Intake
@@ -171,7 +172,7 @@ def test_the_list_is_filtered_and_sorted_without_reloading(open_page, busy_day):
     page.evaluate("window.kesuMarker = 1")  # gone if the page reloads
 
     page.fill("#id_q", "充电宝")
-    page.wait_for_function("document.querySelectorAll('#list-results tbody tr').length === 1")
+    expect(page.locator("#list-results tbody tr")).to_have_count(1)
     page.select_option("#id_order", "priority")
     page.wait_for_url("**order=priority**")
 
