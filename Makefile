@@ -30,21 +30,27 @@ packages:
 kesu/locale/%.mo: kesu/locale/%.po $(VENV)/.installed
 	$(BIN)/python -m kesu.lib.i18n
 
+# What running needs; the test tools (pytest, Playwright, ruff…) only for `make test` and `make lint`.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
-run: setup
-	$(BIN)/kesu init --process call_center
-	$(BIN)/kesu run
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
 
-lint: setup
+# Ends with one block: the address, the admin account and its first password, and where to go next.
+run: setup
+	@$(BIN)/kesu init --process call_center
+	@$(BIN)/kesu run
+
+lint: setup $(VENV)/.installed-test
 	$(BIN)/ruff check kesu bench
 	$(BIN)/ruff format --check kesu bench
 
-test: setup lint packages
+test: setup $(VENV)/.installed-test lint packages
 	$(BIN)/pytest
 
 # Kesu measured as production runs it (PostgreSQL from DATABASE_URL): see bench/README.md.

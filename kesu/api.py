@@ -14,17 +14,22 @@ from ninja.renderers import JSONRenderer
 
 from kesu.accountability.api import router as accountability_router
 from kesu.accounts.api import router as auth_router
+from kesu.accounts.config_api import departments_router, posts_router, staff_router
 from kesu.cases.api import router as cases_router
 from kesu.complaints.api import router as complaints_router
+from kesu.customers.api import router as customers_router
 from kesu.followups.api import router as followups_router
 from kesu.improvements.api import router as improvements_router
 from kesu.lib.errors import DomainError
+from kesu.lib.openapi import with_error_answers
 from kesu.lib.validation import error_message, field_path
 from kesu.notifications.api import outbox_router
 from kesu.notifications.api import router as notifications_router
 from kesu.processes.api import router as processes_router
+from kesu.processes.calendar_api import router as calendar_router
 from kesu.reports.api import router as reports_router
 from kesu.tasks.api import router as tasks_router
+from kesu.triage.api import router as triage_router
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +52,12 @@ def _docs_for_staff_in_production(view):
     return docs
 
 
-api = NinjaAPI(
+class KesuApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return with_error_answers(super().get_openapi_schema(**kwargs))
+
+
+api = KesuApi(
     renderer=Utf8JSONRenderer(),
     title="Kesu API",
     version="1",
@@ -59,6 +69,7 @@ api = NinjaAPI(
 api.add_router("/auth", auth_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/processes", processes_router)
+api.add_router("/calendar", calendar_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/outbox", outbox_router)
 api.add_router("/tasks", tasks_router)
@@ -67,6 +78,11 @@ api.add_router("/accountability", accountability_router)
 api.add_router("/improvements", improvements_router)
 api.add_router("/cases", cases_router)
 api.add_router("/reports", reports_router)
+api.add_router("/departments", departments_router)
+api.add_router("/staff", staff_router)
+api.add_router("/posts", posts_router)
+api.add_router("/customers", customers_router)
+api.add_router("/triage", triage_router)
 
 
 def _error(request, status: int, code: str, detail: str, errors: list[dict] | None = None):

@@ -14,6 +14,7 @@ from kesu.accounts.roles import Role
 from kesu.notifications.models import Delivery
 from kesu.notifications.outbox import outbox_send
 from kesu.notifications.tests.test_sms import serve
+from kesu.processes.schedules import forget_official_schedule
 from kesu.processes.services import process_load_template
 
 
@@ -26,6 +27,17 @@ def _test_settings(settings):
     settings.OUTBOX_NUDGE = False
     settings.OUTBOX_THREADS = 1
     settings.WEBHOOK_ALLOW_PRIVATE = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_per_process_caches():
+    """Each test reads the official holiday schedules and the company's name of its own database: the
+    per-process caches (`kesu.processes.schedules`, `kesu.web.setup`) would outlive the test's rollback
+    (and expire at a random moment)."""
+    from kesu.web.setup import forget_company_name
+
+    forget_official_schedule()
+    forget_company_name()
 
 
 class Api:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kesu.mailin",
     "kesu.portal",
     "kesu.reports",
+    "kesu.triage",
     "kesu.web",
     "kesu.core",
 ]
@@ -263,6 +264,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", ["{0.scheme}://{0.netloc
 X_FRAME_OPTIONS = "DENY"
 # The API's docs and schema: open on a local Kesu, for signed-in staff only once served over HTTPS.
 API_DOCS_PUBLIC = env_bool("KESU_API_DOCS_PUBLIC", not HTTPS)
+
+# Triage (kesu.triage): a model's suggestions are shown at intake only for the targets (category,
+# department, priority) whose held-out accuracy reaches this share.
+TRIAGE_MIN_ACCURACY = env_int("KESU_TRIAGE_MIN_ACCURACY_PERCENT", 70) / 100
 
 # Background work (Huey): SQLite next to the database by default, Redis when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL")

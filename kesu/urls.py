@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kesu.portal.urls")),
+    path("", include("kesu.triage.urls")),
     path("", include("kesu.web.urls")),
 ]

@@ -44,6 +44,7 @@ class User(AbstractUser):
     """A member of staff. Roles are Django groups named after `kesu.accounts.roles.Role`."""
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("In E.164 form: +8613812345678."))
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),

@@ -37,7 +37,7 @@ def search_articles(request, filters: Query[CaseFilterIn]):
     }
 
 
-@router.get("/suggested", response=list[ArticleOut], summary="Published articles for a complaint of the same category")
+@router.get("/suggested", response=list[ArticleOut], summary="Published articles most like a complaint's text")
 def suggested_articles(request, filters: Query[SuggestedIn]):
     return [article_out(article) for article in case_suggestions(request.auth, filters.complaint)]
 

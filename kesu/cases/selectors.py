@@ -11,6 +11,7 @@ from kesu.cases.rules import may_publish, require_permission
 from kesu.complaints.models import Complaint
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.lib.errors import FieldError
+from kesu.triage.text import complaint_text
 
 SUGGESTIONS = 5
 
@@ -63,15 +64,30 @@ def case_search(user, filters: CaseFilters) -> QuerySet[CaseArticle]:
     return _with_relations(articles).order_by("-created_at", "-id")
 
 
-def case_suggestions(user, complaint_number: str) -> QuerySet[CaseArticle]:
-    """For the complaint with this number: published articles of its process and category, newest
-    first, at most five."""
+def case_suggestions(user, complaint_number: str) -> list[CaseArticle]:
+    """For the complaint with this number: the published articles of its process whose text is most
+    like the complaint's (its category first among equals), at most five."""
     require_permission(user, "read_case_articles")
     complaint = visible_complaint(complaint_number, user)
-    articles = CaseArticle.objects.filter(
-        status=ArticleStatus.PUBLISHED, process_name=complaint.process.name, category=complaint.category
-    ).exclude(complaint=complaint)
-    return _with_relations(articles).order_by("-published_at", "-id")[:SUGGESTIONS]
+    return similar_cases(
+        user,
+        process_name=complaint.process.name,
+        category=complaint.category,
+        text=complaint_text(complaint.subject, complaint.description),
+        exclude_complaint=complaint.pk,
+    )
+
+
+def similar_cases(user, *, process_name: str, category: str, text: str, exclude_complaint=None) -> list[CaseArticle]:
+    """Published articles most like this text (`kesu.triage`), for a complaint or one being taken in."""
+    from kesu.triage.services import similar_articles
+
+    require_permission(user, "read_case_articles")
+    ids = similar_articles(
+        process_name=process_name, category=category, text=text, exclude_complaint=exclude_complaint, limit=SUGGESTIONS
+    )
+    found = _with_relations(CaseArticle.objects.filter(pk__in=ids)).in_bulk()
+    return [found[pk] for pk in ids if pk in found]
 
 
 def visible_complaint(number: str, user, *, field: str = "complaint") -> Complaint:

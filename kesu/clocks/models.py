@@ -16,9 +16,10 @@ class ClockState(models.TextChoices):
 class Clock(models.Model):
     """时限: one deadline on one complaint, as its process's clock of the same key defines it.
 
-    `due_at` and `warn_at` are kept current (pauses and a new finding move them), so the sweep
-    only compares them with the time; `paused_total` is the time spent paused, measured the way
-    the limit counts (working time for a working-time limit).
+    `due_at` and `warn_at` are kept current (pauses and a new finding move them, unless a date
+    promised to the customer fixed them: `promised_at`), so the sweep only compares them with the
+    time; `paused_total` is the time spent paused, measured the way the limit counts (working time
+    for a working-time limit).
     """
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="clocks")
@@ -34,6 +35,8 @@ class Clock(models.Model):
     stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    promised_at = models.DateTimeField(_("promised at"), null=True, blank=True)
+    """When the customer was promised a date that became `due_at`; from then on it is fixed."""
 
     class Meta:
         verbose_name = _("clock")

@@ -7,10 +7,14 @@ the queues, the overdue list and the dashboard read instead of the clocks.
 
 import datetime as dt
 
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+
 from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.models import Complaint, EventKind
-from kesu.processes.calendar import Duration
+from kesu.processes.calendar import DAY, Duration
 from kesu.processes.document import ClockSpec, PauseReason, Trigger, rule_facts
+from kesu.processes.models import Process
 
 TRIGGERS = {
     EventKind.ASSIGNED: Trigger.ASSIGNED,
@@ -67,9 +71,122 @@ def clocks_for_new_complaint(complaint: Complaint, triggers: list[tuple[Trigger,
     return made
 
 
+def clocks_promise(complaint: Complaint, key: str, due_at: dt.datetime, at: dt.datetime) -> dt.datetime | None:
+    """A date promised to the customer at `at` becomes the due time of clock `key`, if it is live.
+
+    Its warning comes at the clock's share of the time then left (working time for a working-time
+    limit) and is given again if the old one was; from now on pauses and new limits no longer move
+    it, and a pending matter does not pause it (its agreed date is the deadline). A deadline already
+    missed stays missed. Returns the due time it had, or None when the clock is not live."""
+    live = _live_clocks(complaint)
+    clock = live.get(key)
+    if clock is None:
+        return None
+    before = clock.due_at
+    spec = _spec(complaint, key)
+    clock.due_at = due_at
+    calendar = complaint.process.calendar
+    clock.warn_at = _share_of_time_left(_duration(complaint, spec), calendar, at, due_at, spec.warn_at)
+    clock.promised_at = at
+    if clock.warn_at > at:
+        clock.warned_at = None
+    _write(complaint, live, [clock], [])
+    return before
+
+
+def _share_of_time_left(duration: Duration, calendar, at: dt.datetime, due_at: dt.datetime, share: float):
+    left = duration.elapsed(calendar, at, due_at)
+    if duration.working:
+        return calendar.add_working_time(at, left * share)
+    return at + left * share
+
+
+def clocks_start_approval_step(
+    complaint: Complaint, *, key: str, within: str, warn_at: float, at: dt.datetime
+) -> Clock:
+    """The deadline of an approval step, started at `at` (the decision before it, or the plan's
+    proposal); the plan's steps start and stop it, not the process's triggers."""
+    duration = Duration.parse(within)
+    calendar = complaint.process.calendar
+    clock = Clock(
+        complaint=complaint,
+        key=key,
+        limit=duration.text,
+        started_at=at,
+        due_at=duration.due(calendar, at),
+        warn_at=duration.due(calendar, at, fraction=warn_at),
+    )
+    live = _live_clocks(complaint)
+    live[key] = clock
+    _write(complaint, live, [], [clock])
+    return clock
+
+
+def clocks_stop_approval_step(complaint: Complaint, clock_id: int, at: dt.datetime) -> None:
+    """The step was decided at `at`: its deadline is met, or was missed."""
+    live = _live_clocks(complaint)
+    clock = next((clock for clock in live.values() if clock.pk == clock_id), None)
+    if clock is None:
+        return
+    _stop(clock, at)
+    del live[clock.key]
+    _write(complaint, live, [clock], [])
+
+
 def clocks_copy_next_deadline(complaint: Complaint) -> None:
     """Copy the earliest due and warning times of the running clocks onto the complaint."""
     _write(complaint, _live_clocks(complaint), [], [])
+
+
+def clocks_recompute_for_calendar_change(first_day: dt.date, last_day: dt.date) -> int:
+    """The working calendar changed on some days between `first_day` and `last_day` (an official
+    schedule entered, a company override): recompute the due and warning times of the running clocks
+    that may move, and copy their complaints' next deadlines. Call it in the transaction of the change.
+
+    Only clocks still running and not yet breached, started before the last changed day ended and
+    due on or after the first began, can move (a due time before the change never reached it); SQL
+    picks them. Their time paused (`paused_total`) is kept as it was counted. Returns how many moved.
+    """
+    zone = timezone.get_default_timezone()
+    since = dt.datetime.combine(first_day, dt.time(), tzinfo=zone)
+    until = dt.datetime.combine(last_day + DAY, dt.time(), tzinfo=zone)
+    candidates = (
+        Clock.objects.filter(state=ClockState.RUNNING, breached_at=None, due_at__gte=since, started_at__lt=until)
+        .annotate(process_id=F("complaint__process_id"))
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    processes = {}  # one calendar per process version, built once
+    moved = []
+    for clock in candidates:
+        if clock.process_id not in processes:
+            processes[clock.process_id] = Process.objects.defer("document").get(pk=clock.process_id)
+        if _due_moved(clock, processes[clock.process_id]):
+            moved.append(clock)
+    Clock.objects.bulk_update(moved, ["due_at", "warn_at"], batch_size=500)
+    _copy_next_deadlines({clock.complaint_id for clock in moved})
+    return len(moved)
+
+
+def _due_moved(clock: Clock, process: Process) -> bool:
+    """Set the clock's due and warning times by the calendar as it is now; whether they moved. (An
+    approval step's deadline is not the process's clock: it keeps its times.)"""
+    duration = Duration.parse(clock.limit)
+    spec = next((each for each in process.spec.clocks if each.key == clock.key), None)
+    if spec is None or not duration.working or duration.is_deadline or process.calendar.always_open:
+        return False
+    before = (clock.due_at, clock.warn_at)
+    _set_due(clock, spec, duration, process.calendar)
+    return (clock.due_at, clock.warn_at) != before
+
+
+def _copy_next_deadlines(complaint_ids: set[int]) -> None:
+    """Every complaint's earliest running due and warning times, in one UPDATE."""
+    running = Clock.objects.filter(complaint=OuterRef("pk"), state=ClockState.RUNNING)
+    Complaint.objects.filter(pk__in=complaint_ids).update(
+        next_due_at=Subquery(running.order_by("due_at").values("due_at")[:1]),
+        next_warn_at=Subquery(running.order_by("warn_at").values("warn_at")[:1]),
+    )
 
 
 def _live_clocks(complaint: Complaint) -> dict[str, Clock]:
@@ -163,6 +280,8 @@ def _pause(complaint: Complaint, live: dict[str, Clock], reason: PauseReason, at
     paused = []
     for clock in live.values():
         spec = _spec(complaint, clock.key)
+        if clock.promised_at and reason == PauseReason.PENDING:
+            continue  # the date agreed for the pending matter is its deadline
         if clock.state == ClockState.RUNNING and spec and reason in spec.pause_on:
             clock.state = ClockState.PAUSED
             clock.paused_at = at
@@ -195,6 +314,8 @@ def _recompute(complaint: Complaint, live: dict[str, Clock]) -> list[Clock]:
     recomputed = []
     for clock in live.values():
         spec = _spec(complaint, clock.key)
+        if spec is None:
+            continue  # an approval step's deadline: its limit is the step's own
         duration = _duration(complaint, spec)
         if duration.text != clock.limit:
             clock.limit = duration.text
@@ -204,5 +325,16 @@ def _recompute(complaint: Complaint, live: dict[str, Clock]) -> list[Clock]:
 
 
 def _set_due(clock: Clock, spec: ClockSpec, duration, calendar) -> None:
+    if clock.promised_at is not None:
+        return  # a date promised to the customer: fixed, like a deadline
     clock.due_at = duration.due(calendar, clock.started_at, clock.paused_total)
     clock.warn_at = duration.due(calendar, clock.started_at, clock.paused_total, fraction=spec.warn_at)
+
+
+def clocks_stop_all(complaint: Complaint, at: dt.datetime) -> None:
+    """Stop every live clock of a complaint that leaves its process (handed to another): met, or
+    missed if its deadline had passed; nothing of it is due any more."""
+    live = _live_clocks(complaint)
+    for clock in live.values():
+        _stop(clock, at)
+    _write(complaint, {}, list(live.values()), [])

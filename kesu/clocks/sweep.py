@@ -8,11 +8,13 @@ whatever a lost task left undone is simply still due at the next sweep.
 import logging
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from kesu.clocks.models import Clock, ClockState
 from kesu.complaints.services.escalation import clock_breach, clock_warn
 from kesu.complaints.services.pending import pending_reminders_run
+from kesu.complaints.services.plans import approval_step_breach, approval_step_warn
 from kesu.followups.services import followups_overdue_notify
 from kesu.notifications.alerts import robot_digests_run
 from kesu.tasks.services import tasks_overdue_notify
@@ -27,13 +29,17 @@ class SweepResult:
 
 
 def clocks_sweep(*, now=None, batch: int = 1000) -> SweepResult:
+    """The process's clocks, and the deadlines of approval steps, which act by the step's rules."""
     now = now or timezone.now()
     running = Clock.objects.filter(state=ClockState.RUNNING)
     to_breach = running.filter(breached_at=None, due_at__lte=now).order_by("due_at")
     to_warn = running.filter(warned_at=None, warn_at__lte=now).order_by("warn_at")
+    steps = Q(approval_step__isnull=False)
     return SweepResult(
-        warned=_each(to_warn, batch, clock_warn, now),
-        breached=_each(to_breach, batch, clock_breach, now),
+        warned=_each(to_warn.exclude(steps), batch, clock_warn, now)
+        + _each(to_warn.filter(steps), batch, approval_step_warn, now),
+        breached=_each(to_breach.exclude(steps), batch, clock_breach, now)
+        + _each(to_breach.filter(steps), batch, approval_step_breach, now),
     )
 
 

@@ -1,7 +1,9 @@
 """/api/v1/complaints: intake, reads and every step of the lifecycle. Thin: services do the work."""
 
+from typing import Annotated
+
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Status, UploadedFile
+from ninja import File, Form, Header, Query, Router, Status, UploadedFile
 
 from kesu.accountability.services import accountability_propose
 from kesu.accounts.auth import integration_key, staff_token
@@ -10,6 +12,7 @@ from kesu.accounts.selectors import active_department, active_staff
 from kesu.attachments.selectors import complaint_attachments
 from kesu.attachments.services import attachments_add
 from kesu.complaints import services
+from kesu.complaints.idempotency import HEADER, Answer, idempotent, request_fingerprint
 from kesu.complaints.presenters import (
     accountability_out,
     attachment_out,
@@ -36,6 +39,7 @@ from kesu.complaints.schemas import (
     EventOut,
     FindingIn,
     FollowUpIn,
+    HandOverIn,
     IntakeOut,
     InvolvedIn,
     MarkIn,
@@ -44,6 +48,7 @@ from kesu.complaints.schemas import (
     PendingLedgerRow,
     PlanIn,
     PriorityIn,
+    PromiseIn,
     ReasonIn,
     ResolveIn,
     TaskIn,
@@ -60,12 +65,24 @@ from kesu.complaints.selectors import (
 )
 from kesu.complaints.services.intake import CustomerIn, Intake
 from kesu.complaints.services.pending import pending_ledger
+from kesu.customers.privacy import sensitive_fields_reveal
 from kesu.customers.services import personal_data_access_log
 from kesu.followups.services import followup_record
 from kesu.lib.responses import presented
 from kesu.tasks.services import complaint_create_task
 
 router = Router(tags=["complaints"], auth=staff_token)
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias=HEADER,
+        min_length=1,
+        max_length=255,
+        description="A unique key (a UUID) per complaint: a retry with the same key and request takes in one "
+        "complaint and is answered the first answer again, for 24 hours; another request with it gets 422.",
+    ),
+]
 
 
 def _department(code: str | None, field: str) -> Department | None:
@@ -79,8 +96,8 @@ def _department(code: str | None, field: str) -> Department | None:
     summary="Take in a complaint",
     description="Staff are answered the complaint as recorded; a channel key its number and status only.",
 )
-def create_complaint(request, payload: ComplaintIn):
-    return Status(201, _answer(request, _create(request, payload, files=[])))
+def create_complaint(request, payload: ComplaintIn, idempotency_key: IdempotencyKeyHeader = None):
+    return _take_in(request, payload, files=[], idempotency_key=idempotency_key)
 
 
 @router.post(
@@ -90,8 +107,24 @@ def create_complaint(request, payload: ComplaintIn):
     summary="Take in a complaint with its photos, video, recordings or documents (multipart)",
     description="`complaint`: the JSON of `POST /complaints`; `files`: at most five, checked as the pages check them.",
 )
-def create_complaint_with_files(request, complaint: Form[str], files: File[list[UploadedFile]] = None):
-    return Status(201, _answer(request, _create(request, complaint_in(complaint), files=files or [])))
+def create_complaint_with_files(
+    request,
+    complaint: Form[str],
+    files: File[list[UploadedFile]] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
+):
+    return _take_in(request, complaint_in(complaint), files=files or [], idempotency_key=idempotency_key)
+
+
+def _take_in(request, payload: ComplaintIn, *, files: list, idempotency_key: str | None):
+    """Intake, once per `Idempotency-Key` of the caller (kesu.complaints.idempotency)."""
+    answer = idempotent(
+        key=idempotency_key,
+        caller=request.auth,
+        fingerprint=request_fingerprint(request.path, payload.model_dump(mode="json"), files),
+        answer=lambda: Answer(201, _answer(request, _create(request, payload, files=files))),
+    )
+    return Status(answer.status, answer.body)
 
 
 def _answer(request, complaint) -> dict:
@@ -140,12 +173,15 @@ def list_complaints(request, filters: Query[ComplaintFilterIn]):
 
 
 @router.get("/{number}", response=ComplaintOut, summary="One complaint, with the customer's data (the read is logged)")
-def get_complaint(request, number: str):
+def get_complaint(request, number: str, sensitive: bool = False):
+    """`sensitive=true`: the sensitive fields (病史…) unmasked too, for those who may; a read of its own, logged."""
     complaint = complaint_for_user(number, request.auth)
+    if sensitive:
+        sensitive_fields_reveal(complaint=complaint, user=request.auth)
     reveal = request.auth.has_perm("complaints.view_customer_pii")
     if reveal:
         personal_data_access_log(customer=complaint.customer, user=request.auth, purpose=f"complaint {number}")
-    return presented(request, complaint_out(complaint, reveal_customer=reveal))
+    return presented(request, complaint_out(complaint, reveal_customer=reveal, reveal_sensitive=sensitive))
 
 
 @router.get("/{number}/timeline", response=list[EventOut], summary="Every event of the complaint, oldest first")
@@ -230,6 +266,22 @@ def put_pending(request, number: str, payload: PendingIn):
     )
 
 
+@router.post(
+    "/{number}/promise",
+    response=ComplaintOut,
+    summary="告知客户期限: promise the customer a date, or notify a delay with its reason and new date",
+)
+def promise_date(request, number: str, payload: PromiseIn):
+    return _step(
+        request,
+        number,
+        services.complaint_promise_date,
+        version=payload.version,
+        date=payload.date,
+        reason=payload.reason,
+    )
+
+
 @router.post("/{number}/resume", response=ComplaintOut, summary="Take a pending matter up again")
 def resume(request, number: str, payload: VersionIn):
     return _step(request, number, services.complaint_resume, version=payload.version)
@@ -304,6 +356,27 @@ def request_escalation(request, number: str, payload: ReasonIn):
 @router.post("/{number}/accept-escalation", response=ComplaintOut, summary="Take up an escalated complaint")
 def accept_escalation(request, number: str, payload: VersionIn):
     return _step(request, number, services.complaint_accept_escalation, version=payload.version)
+
+
+@router.post(
+    "/{number}/hand-over",
+    response=ComplaintOut,
+    summary="转交: hand the complaint to another process",
+    description="The complaint is taken in anew under the process's current version (its own number, clocks, "
+    "tiers and routing) and this one is closed as handed over; the answer is the new complaint.",
+)
+def hand_over(request, number: str, payload: HandOverIn):
+    complaint = complaint_for_user(number, request.auth)
+    handed = services.complaint_hand_over(
+        complaint=complaint,
+        actor=request.auth,
+        version=payload.version,
+        process=payload.process,
+        category=payload.category,
+        reason=payload.reason,
+        fields=payload.fields,
+    )
+    return complaint_out(complaint_for_user(handed.number, request.auth))
 
 
 @router.post("/{number}/plan/request-changes", response=ComplaintOut, summary="Ask the handler to revise the plan")

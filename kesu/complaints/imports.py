@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -34,7 +35,7 @@ from kesu.complaints.models import Complaint, Event, EventKind, NumberSequence, 
 from kesu.complaints.search import search_terms
 from kesu.complaints.services.search_index import search_index_built_after
 from kesu.customers.models import Customer
-from kesu.customers.services import normalize_phone
+from kesu.customers.services import normalize_email, normalize_phone
 from kesu.lib.errors import FieldError
 from kesu.processes.document import Trigger
 from kesu.processes.models import Process
@@ -312,7 +313,7 @@ class _Checker:
             department = self.departments.get(self._text(values, "department").lower())
             if department is None:
                 self._error(row, "department", _("Unknown department."))
-        phone, email = self._text(values, "phone"), self._text(values, "email")
+        phone, email = self._text(values, "phone"), normalize_email(self._text(values, "email"))
         if email:
             try:
                 validate_email(email)
@@ -434,15 +435,18 @@ def _write(process: Process, rows: list[_Row], source: str, *, log=None) -> None
 def _customers(rows: list[_Row]) -> dict[tuple[str, str], Customer]:
     """(phone, email) of each row → its customer: found by phone (else e-mail), or created once."""
     phones = {row.phone for row in rows if row.phone}
-    emails = {row.email for row in rows if not row.phone}
+    emails = {row.email for row in rows if row.email}
     by_phone = {customer.phone: customer for customer in Customer.objects.filter(phone__in=phones)}
-    by_email = {}
-    for customer in Customer.objects.filter(email__in=emails).order_by("-id"):
-        by_email[customer.email] = customer  # the oldest wins, as in customer_find_or_create
+    known = Customer.objects.annotate(address=Lower("email")).filter(address__in=emails)
+    by_email = {customer.address: customer for customer in known}
     new = []
     for row in rows:
         if row.phone and row.phone not in by_phone:
-            by_phone[row.phone] = Customer(phone=row.phone, email=row.email, name=row.name)
+            # an address belongs to one customer: a new phone whose e-mail is taken is created without it
+            email = "" if row.email in by_email else row.email
+            by_phone[row.phone] = Customer(phone=row.phone, email=email, name=row.name)
+            if email:
+                by_email[email] = by_phone[row.phone]
             new.append(by_phone[row.phone])
         elif not row.phone and row.email not in by_email:
             by_email[row.email] = Customer(email=row.email, name=row.name)

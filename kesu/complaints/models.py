@@ -37,6 +37,7 @@ class Status(models.TextChoices):
     RESOLVED = "resolved", _("Resolved, awaiting follow-up")
     CLOSED = "closed", _("Closed")
     PENDING = "pending", _("Pending matter")
+    HANDED_OVER = "handed_over", _("Handed to another process")
 
 
 class LegalBasis(models.TextChoices):
@@ -236,6 +237,7 @@ class EventKind(models.TextChoices):
     PLAN_REJECTED = "plan_rejected", _("Plan rejected")
     RESOLVED = "resolved", _("Resolved")
     PUT_PENDING = "put_pending", _("Put on pending")
+    DATE_PROMISED = "date_promised", _("Date promised to the customer")
     RESUMED = "resumed", _("Resumed")
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
@@ -264,6 +266,8 @@ class EventKind(models.TextChoices):
     MARKED = "marked", _("Marked for review")
     IMPROVEMENT_LINKED = "improvement_linked", _("Corrective action linked")
     CASE_ARTICLE_WRITTEN = "case_article_written", _("Case article written")
+    HANDED_OVER = "handed_over", _("Handed to another process")
+    TAKEN_OVER = "taken_over", _("Taken over from another process")
 
 
 CUSTOMER_EVENT_KINDS = frozenset({EventKind.CUSTOMER_REPLIED, EventKind.PLAN_ACCEPTED, EventKind.PLAN_REFUSED})
@@ -363,11 +367,23 @@ class ApprovalStatus(models.TextChoices):
 
 
 class PlanApproval(models.Model):
-    """审批: one step of a plan's approval chain. Only the current step is `pending`."""
+    """审批: one step of a plan's approval chain. Only the current step is `pending`.
+
+    The step is decided by a `role` (or a leader above it) or by a post (`seat`: its holder, the
+    backup while the holder is away). `rule` keeps the step as the process wrote it (its limit and
+    what a miss does); `clock` is its deadline while it has one, counted from the decision before."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="approvals")
     step = models.PositiveSmallIntegerField()
-    role = models.CharField(_("role"), max_length=30)
+    role = models.CharField(_("role"), max_length=30, blank=True)
+    seat = models.CharField(_("post"), max_length=50, blank=True)
+    rule = models.JSONField(default=dict, blank=True)
+    clock = models.OneToOneField(
+        "clocks.Clock", on_delete=models.SET_NULL, null=True, blank=True, related_name="approval_step"
+    )
+    backup_asked_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the missed deadline called on the post's backup, who may decide too.")
+    )
     status = models.CharField(max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.WAITING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -470,3 +486,18 @@ class ImportRun(models.Model):
     def is_clean_check(self) -> bool:
         """A dry run that found every row good: the file may be imported as it is."""
         return self.dry_run and self.status == ImportStatus.DONE and not self.error_count and bool(self.rows)
+
+
+class IdempotentRequest(models.Model):
+    """An intake sent with an `Idempotency-Key` (kesu.complaints.idempotency): claimed before the
+    complaint is taken in, then holding the first answer, given again to the same caller's retries."""
+
+    caller = models.CharField(max_length=40, help_text="`staff:<user id>` or `channel:<integration key id>`")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the request's path and content")
+    status = models.PositiveSmallIntegerField(null=True, help_text="Empty while the first request runs")
+    body = models.JSONField(null=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["caller", "key"], name="idempotent_request_unique_key")]

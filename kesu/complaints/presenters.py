@@ -10,13 +10,25 @@ from django.utils import timezone
 from kesu.accountability.models import Accountability
 from kesu.accounts.models import staff_name
 from kesu.clocks.models import Clock, ClockState
-from kesu.complaints.models import Complaint, Event, EventKind, LegalBasis, Plan, PlanApproval, PlanStatus, Status
+from kesu.complaints.models import (
+    ApprovalStatus,
+    Complaint,
+    Event,
+    EventKind,
+    LegalBasis,
+    Plan,
+    PlanApproval,
+    PlanStatus,
+    Status,
+)
 from kesu.complaints.selectors import SUMMARY_COLUMNS, complaint_clocks
-from kesu.customers.masking import mask_email, mask_name, mask_phone, national_number
+from kesu.complaints.services.plans import step_people, step_rule
+from kesu.customers.masking import mask_email, mask_name, mask_phone, mask_sensitive_fields, national_number
 from kesu.followups.models import FollowUp
 from kesu.lib.choices import choice_label
 from kesu.processes.document import ProcessDocument
 from kesu.processes.models import Process
+from kesu.processes.schedules import deadline_is_provisional
 from kesu.processes.vocabulary import Channel, Priority
 from kesu.tasks.models import Task, TaskKind, TaskStatus
 from kesu.tasks.selectors import complaint_tasks
@@ -133,19 +145,36 @@ def plan_out(plan: Plan | None) -> dict | None:
         "decided_by": _person(plan.decided_by),
         "decided_at": plan.decided_at,
         "decision_note": plan.decision_note,
-        "approvals": [
+        "approvals": approval_steps_out(plan),
+        "customer_response": plan.customer_response,
+    }
+
+
+def approval_steps_out(plan: Plan, now: dt.datetime | None = None) -> list[dict]:
+    """The plan's approval steps: who each waits on or who decided it, and its deadline if it has one."""
+    now = now or timezone.now()
+    steps = []
+    for step in plan.approvals.all():
+        pending = step.status == ApprovalStatus.PENDING
+        clock = step.clock
+        steps.append(
             {
                 "step": step.step,
+                "label": str(step_rule(step).deadline_label()),
                 "role": step.role,
+                "seat": step.seat,
                 "status": step.status,
+                "status_label": choice_label(ApprovalStatus, step.status),
+                "waiting_on": [_person(person) for person in step_people(plan.complaint, step)] if pending else [],
+                "limit": clock.limit if clock else None,
+                "due_at": clock.due_at if clock else None,
+                "overdue": bool(pending and clock and clock.due_at <= now),
                 "decided_by": _person(step.decided_by),
                 "decided_at": step.decided_at,
                 "note": step.note,
             }
-            for step in plan.approvals.all()
-        ],
-        "customer_response": plan.customer_response,
-    }
+        )
+    return steps
 
 
 def task_out(task: Task, now: dt.datetime | None = None) -> dict:
@@ -203,12 +232,14 @@ def accountability_out(item: Accountability) -> dict:
     }
 
 
-def complaint_out(complaint: Complaint, *, reveal_customer: bool = False) -> dict:
+def complaint_out(complaint: Complaint, *, reveal_customer: bool = False, reveal_sensitive: bool = False) -> dict:
+    """The complaint as the API shows it; the customer and the sensitive fields masked unless revealed
+    (the caller logs the read)."""
     spec = complaint.process.spec
     finding = spec.findings.get(complaint.finding)
     plan = (
         complaint.plans.select_related("proposed_by", "decided_by")
-        .prefetch_related(Prefetch("approvals", PlanApproval.objects.select_related("decided_by")))
+        .prefetch_related(Prefetch("approvals", PlanApproval.objects.select_related("decided_by", "clock")))
         .first()
     )
     return {
@@ -219,7 +250,9 @@ def complaint_out(complaint: Complaint, *, reveal_customer: bool = False) -> dic
         "demand": complaint.demand,
         "incident_at": complaint.incident_at,
         "incident_place": complaint.incident_place,
-        "fields": complaint.fields,
+        "fields": complaint.fields
+        if reveal_sensitive
+        else mask_sensitive_fields(complaint.fields, spec.sensitive_fields()),
         "finding": {"key": complaint.finding, "label": str(finding.label)} if finding else None,
         "finding_note": complaint.finding_note,
         "responsible_department": _department(complaint.responsible_department),
@@ -258,7 +291,6 @@ def complaint_out(complaint: Complaint, *, reveal_customer: bool = False) -> dic
 
 def clock_out(clock: Clock, spec: ProcessDocument, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
-    clock_spec = next((each for each in spec.clocks if each.key == clock.key), None)
     if clock.state == ClockState.STOPPED:
         state, remaining = ("breached" if clock.breached_at else "met"), None
     else:
@@ -267,7 +299,7 @@ def clock_out(clock: Clock, spec: ProcessDocument, now: dt.datetime | None = Non
     live = clock.state == ClockState.RUNNING
     return {
         "key": clock.key,
-        "label": str(clock_spec.label) if clock_spec else clock.key,
+        "label": spec.clock_label(clock.key),
         "state": state,
         "limit": clock.limit,
         "started_at": clock.started_at,
@@ -276,6 +308,9 @@ def clock_out(clock: Clock, spec: ProcessDocument, now: dt.datetime | None = Non
         "remaining_seconds": remaining,
         "warning": live and clock.warn_at <= now < clock.due_at,
         "overdue": live and clock.due_at <= now,
+        "promised": clock.promised_at is not None,
+        "provisional": clock.state != ClockState.STOPPED
+        and deadline_is_provisional(spec.calendar, clock.limit, clock.started_at, clock.due_at),
     }
 
 

@@ -17,7 +17,7 @@ from kesu.complaints.models import ContactDirection, ContactPurpose, LegalBasis,
 from kesu.complaints.remedies import MAX_AMOUNT, RemedyKind
 from kesu.customers.models import CustomerClass, Gender
 from kesu.followups.models import Satisfaction
-from kesu.lib.schemas import In, Labelled, LocalDatetime
+from kesu.lib.schemas import YEARS, In, Labelled, LocalDatetime
 from kesu.processes.vocabulary import Channel, Priority
 from kesu.tasks.models import TaskKind
 
@@ -157,6 +157,14 @@ class ReasonIn(VersionIn):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+class HandOverIn(ReasonIn):
+    process: str = Field(max_length=50, description="The process that takes the complaint over (its current version).")
+    category: str = Field(max_length=50, description="The complaint's category in that process.")
+    fields: dict[str, Any] = Field(
+        default_factory=dict, max_length=50, description="Fields of that category beyond those carried over."
+    )
+
+
 class ResolveIn(VersionIn):
     resolution: str = Field(min_length=1, max_length=5000)
 
@@ -164,6 +172,21 @@ class ResolveIn(VersionIn):
 class PendingIn(VersionIn):
     agreed_date: dt.date
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class PromiseIn(VersionIn):
+    date: dt.date = Field(
+        description="The date told to the customer: due at the end of its working hours (23:59 for a "
+        "calendar of whole days)."
+    )
+    reason: str = Field(min_length=1, max_length=2000, description="Why it takes until then (told to the customer).")
+
+    @field_validator("date")
+    @classmethod
+    def _in_years(cls, value: dt.date) -> dt.date:
+        if not YEARS[0] <= value.year <= YEARS[1]:
+            raise ValueError(_("Give a date between %(first)s and %(last)s.") % {"first": YEARS[0], "last": YEARS[1]})
+        return value
 
 
 class InvolvedIn(VersionIn):
@@ -236,6 +259,10 @@ class ClockOut(Schema):
     remaining_seconds: int | None = Field(description="Until due (negative: overdue); frozen while paused.")
     warning: bool
     overdue: bool
+    promised: bool = Field(description="The due time is a date promised to the customer: pauses do not move it.")
+    provisional: bool = Field(
+        description="Counted through a year whose official holidays are not known yet: it moves once they are."
+    )
 
 
 class IntakeOut(ComplaintSummaryOut):
@@ -327,8 +354,15 @@ class EventOut(Schema):
 
 class ApprovalStepOut(Schema):
     step: int
-    role: str
+    label: str
+    role: str = Field(description="The role that decides the step (or a leader above it); empty for a post's step.")
+    seat: str = Field(description="The post whose holder (its backup while away) decides the step; empty for a role's.")
     status: str
+    status_label: str
+    waiting_on: list[PersonOut] = Field(description="Who the pending step waits on (and was asked).")
+    limit: str | None = Field(description="The step's own limit, counted from the decision before it.")
+    due_at: dt.datetime | None
+    overdue: bool
     decided_by: PersonOut | None
     decided_at: dt.datetime | None
     note: str

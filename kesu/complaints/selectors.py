@@ -10,7 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
-from kesu.accounts.models import Department, User
+from kesu.accounts.models import Department, Seat, User
 from kesu.accounts.roles import LEADER_LADDER
 from kesu.attachments.models import Attachment, AttachmentKind
 from kesu.clocks.models import Clock
@@ -241,7 +241,7 @@ def plans_awaiting_decision(user) -> QuerySet[Complaint]:
     roles = deciding_roles(user)
     steps = PlanApproval.objects.filter(plan__complaint=OuterRef("pk"), status=ApprovalStatus.PENDING)
     if not user.is_superuser:
-        steps = steps.filter(role__in=roles)
+        steps = steps.filter(Q(seat="", role__in=roles) | _posts_decided_by(user))
     mine = PlanApproval.objects.filter(plan__complaint=OuterRef("pk"), plan__status=PlanStatus.PROPOSED)
     complaints = complaint_list(user, ComplaintFilters(status=[Status.AWAITING_APPROVAL], order="due"))
     return (
@@ -249,6 +249,24 @@ def plans_awaiting_decision(user) -> QuerySet[Complaint]:
         .exclude(Exists(mine.filter(Q(decided_by=user) | Q(plan__proposed_by=user))))
         .exclude(involved_staff=user)
     )
+
+
+def _posts_decided_by(user) -> Q:
+    """The pending steps of posts this user decides now: posts they hold (the backup while the holder
+    is away), and posts whose missed step called on them as the backup. A post of a department
+    decides for its complaints; one of no department for the complaints of departments without it."""
+    held = Q(pk__in=[])
+    for seat in Seat.objects.filter(Q(primary=user) | Q(backup=user)).select_related("primary", "backup"):
+        mine = Q(seat=seat.key)
+        if seat.department_id:
+            mine &= Q(plan__complaint__department_id=seat.department_id)
+        else:
+            with_own = Seat.objects.filter(key=seat.key, department__isnull=False).values("department_id")
+            mine &= ~Q(plan__complaint__department_id__in=with_own)
+        if seat.holder() != user:
+            mine &= Q(backup_asked_at__isnull=False) if seat.backup_id == user.pk else Q(pk__in=[])
+        held |= mine
+    return held
 
 
 def deciding_roles(user) -> set[str]:

@@ -34,6 +34,17 @@ def mask_email(email: str) -> str:
     return local[:1] + "***@" + domain
 
 
+SENSITIVE_MASK = "******"
+
+
+def mask_sensitive_fields(values: dict, sensitive: set[str]) -> dict:
+    """A complaint's field values with those of the `sensitive` fields (病史, symptoms…) masked; an
+    empty one stays empty, so the reader still sees whether anything was recorded."""
+    return {
+        key: SENSITIVE_MASK if key in sensitive and value not in (None, "") else value for key, value in values.items()
+    }
+
+
 def national_number(phone: str) -> str:
     """+8613812345678 → 13812345678. A stored Chinese number is read off the string (parsing costs
     about 0.1 ms, once per row of a list); anything else, or a number phonenumbers would read

@@ -1,5 +1,6 @@
 import phonenumbers
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from kesu.customers.models import Customer, PersonalDataAccess
@@ -17,24 +18,55 @@ def normalize_phone(raw: str, *, field: str = "phone") -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def normalize_email(raw: str) -> str:
+    """An e-mail address as Kesu keeps and compares it: trimmed and lower-case (one address, one customer)."""
+    return raw.strip().lower()
+
+
+def customer_with_email(email: str) -> Customer | None:
+    """The customer with this address, whatever its case (by the index of the unique constraint)."""
+    address = normalize_email(email)
+    if not address:
+        return None
+    return Customer.objects.alias(address=Lower("email")).filter(address=address).first()
+
+
 def customer_find_or_create(*, phone: str = "", email: str = "", **details) -> Customer:
     """The customer with this phone (else e-mail); created with the given details when unknown.
 
     Known customers are not overwritten: a complaint never silently changes who the customer is.
-    Concurrent intakes for the same new phone end with one customer (the unique phone constraint decides).
+    A new phone whose e-mail is already another customer's is a new customer without the e-mail:
+    an address belongs to one customer. Concurrent intakes for the same new phone or e-mail end with
+    one customer (the unique constraints decide).
     """
-    if phone:
-        lookup = {"phone": phone}
-    else:
-        lookup = {"email": email}
-    existing = Customer.objects.filter(**lookup).order_by("id").first()
+    email = normalize_email(email)
+    if not phone:
+        return customer_with_email(email) or _created(lambda: customer_with_email(email), email=email, **details)
+
+    def by_phone():
+        return Customer.objects.filter(phone=phone).first()
+
+    existing = by_phone()
     if existing:
         return existing
+    if email and customer_with_email(email):
+        email = ""
+    try:
+        return _created(by_phone, phone=phone, email=email, **details)
+    except IntegrityError:  # the e-mail became another new customer's meanwhile
+        return _created(by_phone, phone=phone, email="", **details)
+
+
+def _created(find, **fields) -> Customer:
+    """A new customer; or, when a concurrent intake created it first (a unique constraint says so), `find()`'s."""
     try:
         with transaction.atomic():
-            return Customer.objects.create(phone=phone, email=email, **details)
+            return Customer.objects.create(**fields)
     except IntegrityError:
-        return Customer.objects.get(phone=phone)
+        created_meanwhile = find()
+        if created_meanwhile is None:
+            raise
+        return created_meanwhile
 
 
 def customer_create_anonymous(**details) -> Customer:

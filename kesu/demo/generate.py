@@ -9,6 +9,7 @@ who complain more than once, every channel, category, priority, status and tier.
 import datetime as dt
 import random
 import secrets
+import zlib
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -64,10 +65,11 @@ class World:
     customers: list[tuple[int, str, str]]  # id, name, phone
 
 
-def demo_fill(*, complaints: int, seed: int = 2026, days: int = 730, log=print) -> int:
-    """Add `complaints` complaints spread over the last `days` days; returns how many were added."""
+def demo_fill(*, complaints: int, seed: int = 2026, days: int = 730, password: str = "", log=print) -> int:
+    """Add `complaints` complaints spread over the last `days` days; returns how many were added.
+    Every demo account signs in with `password` (a new one when empty: see `demo_password`)."""
     random.seed(seed)
-    world = _world(complaints)
+    world = _world(complaints, password or demo_password())
     start = timezone.now() - dt.timedelta(days=days)
     numbers = _Numbering()
     done = 0
@@ -93,32 +95,56 @@ def _analyze() -> None:
         cursor.execute("ANALYZE")
 
 
-def _world(complaints: int) -> World:
+def _world(complaints: int, password: str) -> World:
     processes = [process_load_template(name) for name in template_names()]
     departments = list(Department.objects.all()) or [Department.objects.create(code="service", name="客服部")]
-    handlers = _staff(departments)
+    handlers = _staff(departments, password)
     return World(processes, handlers, departments, _customers(max(complaints * 2 // 5, 10)))
 
 
-def _staff(departments) -> list[User]:
-    """A small staff: handlers per department, plus one of each other role."""
-    password = make_password(secrets.token_urlsafe(16))
+DEMO_PASSWORD_LENGTH = 9
+
+
+def demo_password() -> str:
+    """One password for every demo account, new each run (`kesu demo` prints it)."""
+    return secrets.token_urlsafe(DEMO_PASSWORD_LENGTH)
+
+
+def demo_staff() -> list[User]:
+    """The demo accounts to sign in with: one of each role, then the handlers."""
+    return list(User.objects.filter(username__startswith="demo_").order_by("username").prefetch_related("groups"))
+
+
+def _handler_for(world: World, category: str) -> User:
+    """Mostly a handler of the department that takes this category (the same one on every run), so
+    triage can learn the department from the text; now and then anyone."""
+    if random.random() < 0.15:
+        return random.choice(world.handlers)
+    department = world.departments[zlib.crc32(category.encode()) % len(world.departments)]
+    theirs = [handler for handler in world.handlers if handler.department_id == department.pk]
+    return random.choice(theirs or world.handlers)
+
+
+def _staff(departments, password: str) -> list[User]:
+    """A small staff: handlers per department, plus one of each other role, each with a Chinese name;
+    every demo account (new or from an earlier run) gets `password`."""
     existing = set(User.objects.filter(username__startswith="demo_").values_list("username", flat=True))
     people = []
     for index in range(max(20, len(departments) * 3)):
-        department = departments[index % len(departments)]
-        people.append((f"demo_handler_{index}", Role.HANDLER, department))
+        name = phrases.SURNAMES[index % len(phrases.SURNAMES)] + phrases.GIVEN[index * 7 % len(phrases.GIVEN)]
+        people.append((f"demo_handler_{index}", Role.HANDLER, departments[index % len(departments)], name))
     for role in Role:
-        people.append((f"demo_{role.value}", role, departments[0]))
+        people.append((f"demo_{role.value}", role, departments[0], phrases.ROLE_NAMES.get(role.value, "")))
     new = [
-        (User(username=name, password=password, display_name=name, department=department), role)
-        for name, role, department in people
+        (User(username=name, display_name=display, department=department), role)
+        for name, role, department, display in people
         if name not in existing
     ]
     User.objects.bulk_create([user for user, _role in new])
     groups = {group.name: group for group in Group.objects.all()}
     for user, role in new:
         User.objects.get(username=user.username).groups.add(groups[role])
+    User.objects.filter(username__startswith="demo_").update(password=make_password(password))
     return list(User.objects.filter(username__startswith="demo_handler_"))
 
 
@@ -191,10 +217,12 @@ def _complaint(world: World, received: dt.datetime, numbers: _Numbering, now: dt
     group = phrases.subject_group(category.key)
     subject = random.choice(phrases.SUBJECTS[group])
     status = _pick(STATUSES) if received < now - dt.timedelta(days=30) else _pick(STATUSES[1:])
-    handler = random.choice(world.handlers) if status != Status.NEW else None
+    handler = _handler_for(world, category.key) if status != Status.NEW else None
     finding = random.choice(category.findings) if status not in (Status.NEW, Status.ASSIGNED) else ""
     customer_id, name, phone = random.choice(world.customers)
-    description = f"{subject}。{random.choice(phrases.DETAILS)}{random.choice(phrases.DETAILS)}"
+    priority = _pick(PRIORITIES)
+    told = phrases.telling(group, category.label.zh, priority)
+    description = f"{subject}。{told}{random.choice(phrases.DETAILS)}"
     resolved = (
         received + dt.timedelta(hours=random.uniform(2, 120)) if status in (Status.RESOLVED, Status.CLOSED) else None
     )
@@ -204,7 +232,7 @@ def _complaint(world: World, received: dt.datetime, numbers: _Numbering, now: dt
         customer_id=customer_id,
         channel=random.choice(spec.channels),
         category=category.key,
-        priority=_pick(PRIORITIES),
+        priority=priority,
         status=status,
         subject=subject,
         description=description,
@@ -275,15 +303,16 @@ def _insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
 
 
 def _clock(complaint: Complaint, now: dt.datetime) -> Clock:
-    """The process's last clock (its longest, e.g. resolve): stopped when resolved, running otherwise
-    (a share of them overdue)."""
+    """The process's last clock (its longest, e.g. resolve), under its own key: stopped when
+    resolved, running otherwise (a share of them overdue)."""
+    spec = complaint.process.spec.clocks[-1]
     limit = dt.timedelta(days=random.choice([1, 2, 3, 5]))
     started = complaint.received_at
     due = started + limit if complaint.status not in OPEN or random.random() < 0.25 else now + limit * random.random()
     stopped = complaint.resolved_at if complaint.status not in OPEN else None
     return Clock(
         complaint=complaint,
-        key="resolve",
+        key=spec.key,
         limit=f"{limit.days} working days",
         state=ClockState.STOPPED if stopped else ClockState.RUNNING,
         started_at=started,

@@ -1,4 +1,5 @@
-"""回访: the callback's outcome and the customer's satisfaction; a dissatisfied customer reopens the case."""
+"""回访: the callback's outcome and the customer's satisfaction; an answer below what the process
+accepts (by default: dissatisfied) reopens the case."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -77,12 +78,20 @@ def _answer(complaint: Complaint, followup: FollowUp, *, actor, satisfaction, ou
             "channel": channel,
         },
     )
-    if satisfaction == Satisfaction.DISSATISFIED:
-        reason = outcome or str(_("The customer is dissatisfied (follow-up %(n)d).") % {"n": followup.sequence})
-        reopen(complaint, actor=actor, reason=reason, to=complaint.process.spec.follow_up.reopen_to)
+    rules = complaint.process.spec.follow_up
+    if rules.reopens_on(satisfaction):
+        reopen(complaint, actor=actor, reason=outcome or _reopen_reason(followup), to=rules.reopen_to)
     else:
         followup_schedule_next(complaint, sequence=followup.sequence + 1)
     return followup
+
+
+def _reopen_reason(followup: FollowUp) -> str:
+    if followup.satisfaction == Satisfaction.DISSATISFIED:
+        return str(_("The customer is dissatisfied (follow-up %(n)d).") % {"n": followup.sequence})
+    answer = Satisfaction(followup.satisfaction).label
+    message = _("The customer's answer, %(answer)s, does not finish the case (follow-up %(n)d).")
+    return str(message % {"answer": answer, "n": followup.sequence})
 
 
 def followups_overdue_notify(now) -> int:

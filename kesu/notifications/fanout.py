@@ -64,6 +64,8 @@ def webhook_deliveries(event: Event) -> list[Delivery]:
 def _message_values(event: Event) -> dict:
     if event.kind == MessageTrigger.PUT_PENDING:
         return {"reason": event.text, "new_date": event.data.get("agreed_date", "")}
+    if event.kind == MessageTrigger.DATE_PROMISED:
+        return {"reason": event.text, "new_date": event.data.get("promised_date", "")}
     if event.kind == MessageTrigger.RESOLVED:
         return {"result": event.text}
     if event.kind == MessageTrigger.PLAN_APPROVED:

@@ -29,6 +29,7 @@ CUSTOMER_STATUS = {
     Status.RESOLVED: gettext_lazy("Settled: we will ask you how we did"),
     Status.CLOSED: gettext_lazy("Closed"),
     Status.PENDING: gettext_lazy("Postponed to the date agreed with you"),
+    Status.HANDED_OVER: gettext_lazy("Passed to the team responsible: it goes on under a new number"),
 }
 
 CUSTOMER_KINDS = [
@@ -38,6 +39,7 @@ CUSTOMER_KINDS = [
     EventKind.CUSTOMER_REPLIED,
     EventKind.NOTE,  # only the customer's own files (see _entry)
     EventKind.PUT_PENDING,
+    EventKind.DATE_PROMISED,
     EventKind.RESUMED,
     EventKind.PLAN_APPROVED,
     EventKind.PLAN_ACCEPTED,
@@ -45,6 +47,7 @@ CUSTOMER_KINDS = [
     EventKind.RESOLVED,
     EventKind.REOPENED,
     EventKind.CLOSED,
+    EventKind.HANDED_OVER,
 ]
 
 
@@ -123,6 +126,9 @@ def _entry(event, plans: dict[int, Plan], names: bool) -> Entry | None:
     if kind == EventKind.PUT_PENDING:
         text = _("%(reason)s New date: %(date)s.") % {"reason": event.text, "date": _date(data.get("agreed_date"))}
         return Entry(event.at, _("Delay notice"), text, by=_staff(event, names))
+    if kind == EventKind.DATE_PROMISED:
+        text = _("%(reason)s New date: %(date)s.") % {"reason": event.text, "date": _date(data.get("promised_date"))}
+        return Entry(event.at, _("The date we promised you"), text, by=_staff(event, names))
     if kind == EventKind.RESUMED:
         return Entry(event.at, _("Work on your complaint has resumed"))
     if kind == EventKind.PLAN_APPROVED:
@@ -138,6 +144,9 @@ def _entry(event, plans: dict[int, Plan], names: bool) -> Entry | None:
         return Entry(event.at, _("We took your complaint up again"))
     if kind == EventKind.CLOSED:
         return Entry(event.at, _("Your complaint is closed"))
+    if kind == EventKind.HANDED_OVER:
+        text = _("It goes on under the number %(number)s.") % {"number": data.get("to_number", "")}
+        return Entry(event.at, _("Passed to the team responsible"), text)
     return None
 
 
@@ -179,7 +188,7 @@ def tracking_context(complaint: Complaint) -> dict:
         "plan_text": plan_text(plan) if plan else "",
         "survey_token": survey.survey_token if survey else None,
         "timeline": customer_timeline(complaint),
-        "open": complaint.status != Status.CLOSED,
+        "open": complaint.status not in (Status.CLOSED, Status.HANDED_OVER),
         "received_at": localtime(complaint.received_at),
     }
 

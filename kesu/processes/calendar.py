@@ -1,13 +1,16 @@
 """Working time: which days are worked, which hours, and deadline arithmetic over them.
 
-China's public holidays and make-up working days (调休) come from the `holidays` package;
-a company adds its own days off and extra working days. "N working days" means N times the
-length of a working day of working time, so a complaint received on a Wednesday at 16:00 with
-"1 working day" is due on Thursday at 16:00 — or later, if Thursday is a holiday.
+China's public holidays and make-up working days (调休) come from the `holidays` package, or, for a
+year whose official schedule the company has entered or imported, from that schedule (it replaces the
+package's days of that year); the company's own days off and extra working days win over both.
+"N working days" means N times the length of a working day of working time, so a complaint received
+on a Wednesday at 16:00 with "1 working day" is due on Thursday at 16:00 — or later, if Thursday is
+a holiday.
 """
 
 import datetime as dt
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
@@ -26,6 +29,39 @@ def public_holidays(country: str) -> holidays.HolidayBase:
     return holidays.country_holidays(country)
 
 
+OFFICIAL_SCHEDULE_COUNTRY = "CN"
+"""The country whose government publishes each year's holidays and make-up working days (the State
+Council, around November): the only one whose years may be unknown, and whose schedule can be imported."""
+
+
+@cache
+def package_schedule_years(country: str) -> frozenset[int]:
+    """The years for which the `holidays` package carries the official adjusted schedule of `country`
+    (China's holidays and make-up days of a year cannot be worked out by rule: they are announced)."""
+    if country != OFFICIAL_SCHEDULE_COUNTRY:
+        return frozenset()
+    return frozenset(public_holidays(country).special_public_holidays)
+
+
+@dataclass(frozen=True)
+class OfficialSchedule:
+    """The official schedules entered or imported for some years: within those years they are the
+    whole truth (the package's days of those years no longer count)."""
+
+    years: frozenset[int] = frozenset()
+    holidays: frozenset[dt.date] = frozenset()
+    working_days: frozenset[dt.date] = frozenset()
+
+    def is_working_day(self, day: dt.date, weekend: AbstractSet[int]) -> bool | None:
+        """Whether the schedule makes `day` a working day; None for a day of a year it does not cover."""
+        if day.year not in self.years:
+            return None
+        return day in self.working_days or (day.weekday() not in weekend and day not in self.holidays)
+
+
+NO_OFFICIAL_SCHEDULE = OfficialSchedule()
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
     timezone: ZoneInfo = ZoneInfo("Asia/Shanghai")
@@ -36,6 +72,8 @@ class BusinessCalendar:
     """24/7: every day is a working day."""
     days_off: frozenset[dt.date] = field(default_factory=frozenset)
     working_days: frozenset[dt.date] = field(default_factory=frozenset)
+    official: OfficialSchedule = NO_OFFICIAL_SCHEDULE
+    """Official schedules entered or imported, for the years the package does not know (or knows wrong)."""
 
     @property
     def _public(self) -> holidays.HolidayBase:
@@ -46,7 +84,8 @@ class BusinessCalendar:
             return True
         if day in self.days_off:
             return False
-        return self._public.is_working_day(day)
+        official = self.official.is_working_day(day, self._public.weekend)
+        return self._public.is_working_day(day) if official is None else official
 
     @cached_property
     def working_day_length(self) -> dt.timedelta:

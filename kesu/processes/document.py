@@ -8,11 +8,11 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from kesu.accounts.roles import Role
 from kesu.lib.errors import FieldError
@@ -67,12 +67,15 @@ class FieldType(str, Enum):
 class FieldSpec(Strict):
     """A custom field that a category asks for at intake (licence plate, order number, SKU…).
     `staff_only`: a judgement of the staff (the customer's class, "complex case"), never asked of the
-    customer on the portal; when required, only staff must fill it in."""
+    customer on the portal; when required, only staff must fill it in. `sensitive`: sensitive personal
+    information (敏感个人信息, GB/T 35273: health, medical history, ID numbers…), masked like the
+    phone and shown only on a logged read."""
 
     label: Label
     type: FieldType = FieldType.TEXT
     required: bool = False
     staff_only: bool = False
+    sensitive: bool = False
     max_length: int = Field(default=200, ge=1, le=5000)
     pattern: str | None = None
     choices: list[str] = []
@@ -222,6 +225,9 @@ class CategorySpec(Strict):
     photo_required: bool = False
     """A photo comes with the complaint (缺陷内容（照片）): intake without one is refused, except from the
     channels whose complaints are recorded as they come (e-mail, the regulator's transfers)."""
+    tasks: list[FindingTaskSpec] = []
+    """Departments' tasks opened as soon as a complaint of this category is taken in (food safety:
+    the product trace-back), without waiting for a finding."""
 
 
 class CalendarSpec(Strict):
@@ -285,26 +291,42 @@ class BreachAction(str, Enum):
     NOTIFY = "notify"
 
 
+class StepBreachAction(str, Enum):
+    """What a missed deadline of an approval step does."""
+
+    NOTIFY = "notify"
+    """Remind the step's people (and tell the handler)."""
+    ESCALATE = "escalate"
+    """The complaint goes up one tier."""
+    BACKUP = "backup"
+    """The post's backup is asked too and may decide the step from then on."""
+
+
 class Match(Strict):
-    """A rule's condition: every part given must hold (a list means any of its values)."""
+    """A rule's condition: every part given must hold (a list means any of its values).
+    `finding` holds only once the investigation has found one of them, never at intake."""
 
     category: list[str] = []
     channel: list[Channel] = []
     priority: list[Priority] = []
     keywords: list[str] = []
     fields: dict[str, list[str | int | bool]] = {}
+    finding: list[str] = []
 
-    def holds(self, *, category: str, channel: str, priority: str, text: str, fields: dict) -> bool:
+    def holds(self, *, category: str, channel: str, priority: str, text: str, fields: dict, finding: str = "") -> bool:
         return (
             (not self.category or category in self.category)
             and (not self.channel or channel in self.channel)
             and (not self.priority or priority in self.priority)
             and (not self.keywords or any(word in text for word in self.keywords))
             and all(fields.get(key) in values for key, values in self.fields.items())
+            and (not self.finding or finding in self.finding)
         )
 
 
-def rule_facts(*, category: str, channel: str, priority: str, subject: str, description: str, fields: dict) -> dict:
+def rule_facts(
+    *, category: str, channel: str, priority: str, subject: str, description: str, fields: dict, finding: str = ""
+) -> dict:
     """What the conditions of rules (`Match`) look at."""
     return {
         "category": category,
@@ -312,6 +334,7 @@ def rule_facts(*, category: str, channel: str, priority: str, subject: str, desc
         "priority": priority,
         "text": f"{subject}\n{description}",
         "fields": fields,
+        "finding": finding,
     }
 
 
@@ -348,6 +371,10 @@ class ClockSpec(Strict):
     on_breach: list[BreachAction] = [BreachAction.NOTIFY]
     customer_label: Label | None = None
     """A deadline promised to the customer, in their words: the portal shows it with its due time."""
+    promised: bool = False
+    """The date the handler tells the customer (a promised answer date, a delay notice's new date, a
+    pending matter's agreed date) becomes this clock's due time, which pauses no longer move
+    (`kesu.complaints.services.promises`). At most one clock, one with a `customer_label`."""
     categories: list[str] = []
     """Only for complaints of these categories (empty: every complaint)."""
     findings: list[str] = []
@@ -420,6 +447,8 @@ class TierSpec(Strict):
 
 
 class EscalationCause(str, Enum):
+    RECEIVED = "received"
+    """Up one tier as soon as it is taken in (food safety: to the quality manager at once)."""
     CLOCK_BREACH = "clock_breach"
     HANDLER_REQUEST = "handler_request"
     CUSTOMER_DISSATISFIED = "customer_dissatisfied"
@@ -433,11 +462,31 @@ class PriorityRule(Strict):
 
 
 class RoutingRule(Strict):
-    """分派规则: which department (and post) takes a complaint."""
+    """分派规则: which department (and post) takes a complaint — or which other process does (转交).
+
+    A rule with `process` hands a matching complaint to that process's current version, in its
+    `category` there: taken in under it at intake, or moved to it when a finding matches later
+    (`kesu.complaints.services.handover`). It names a department or a process, never both."""
 
     when: Match = Match()
-    department: str
+    department: str | None = None
     seat: str | None = Field(default=None, pattern=KEY_PATTERN, description="Assign to this post's holder.")
+    process: str | None = Field(default=None, pattern=KEY_PATTERN, description="Hand over to this process.")
+    category: str | None = Field(default=None, pattern=KEY_PATTERN, description="The category in that process.")
+
+    @model_validator(mode="after")
+    def _department_or_process(self):
+        if bool(self.department) == bool(self.process):
+            raise ValueError("a routing rule names either a department or a process to hand over to")
+        if self.process and (not self.category or self.seat):
+            raise ValueError(f"the hand-over to {self.process} names the category it takes there (and no seat)")
+        if self.department and self.category:
+            raise ValueError("only a hand-over to another process names a category")
+        return self
+
+    @property
+    def hands_over(self) -> bool:
+        return self.process is not None
 
 
 class ApprovalMatch(Strict):
@@ -448,11 +497,68 @@ class ApprovalMatch(Strict):
     amount_over: Decimal | None = None
 
 
+class ChainStep(Strict):
+    """One step of an approval chain: a role (or a leader above it) decides, or a post (its holder,
+    the backup while the holder is away). `within`: the step's own limit, counted from the decision
+    before it (the first step: from the plan's proposal); `on_breach`: what missing it does."""
+
+    role: Role | None = None
+    seat: str | None = Field(default=None, pattern=KEY_PATTERN)
+    label: Label | None = None
+    within: str | None = None
+    warn_at: float = Field(default=0.8, gt=0, lt=1)
+    on_breach: list[StepBreachAction] = [StepBreachAction.NOTIFY]
+
+    @field_validator("on_breach", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("within")
+    @classmethod
+    def _within(cls, value):
+        return value if value is None else _duration(value)
+
+    @model_validator(mode="after")
+    def _role_or_seat(self):
+        if bool(self.role) == bool(self.seat):
+            raise ValueError("an approval step names either a role or a post (seat)")
+        if StepBreachAction.BACKUP in self.on_breach and not self.seat:
+            raise ValueError(f"approval step {self.role}: only a post has a backup to call on (on_breach: backup)")
+        return self
+
+    @property
+    def clock_key(self) -> str:
+        """The key of the step's deadline among the complaint's clocks."""
+        return f"approval_{self.seat or self.role}"
+
+    def deadline_label(self) -> Label:
+        """The step's deadline as the clocks show it: the step's label, else who decides it."""
+        if self.label:
+            return self.label
+        return Label(**{code: _step_name(self, language) for code, language in (("zh", "zh-hans"), ("en", "en"))})
+
+
+def _step_name(step: ChainStep, language: str) -> str:
+    with override(language):
+        who = str(Role(step.role).label) if step.role else step.seat
+        return str(_("Approval by %(who)s") % {"who": who})
+
+
 class ApprovalRule(Strict):
-    """审批: plans matching `when` need the approval of each role of `chain`, in order."""
+    """审批: plans matching `when` need the approval of each step of `chain`, in order. A step is a
+    role ("manager") or a `ChainStep` ({seat: general_manager, within: 4 hours, on_breach: [backup]})."""
 
     when: ApprovalMatch = ApprovalMatch()
-    chain: list[Role] = Field(min_length=1)
+    chain: list[
+        Annotated[
+            Annotated[Role, Tag("role")] | Annotated[ChainStep, Tag("step")],
+            Discriminator(lambda step: "role" if isinstance(step, str) else "step"),
+        ]
+    ] = Field(min_length=1)
+
+    def steps(self) -> list[ChainStep]:
+        return [ChainStep(role=step) if isinstance(step, str) else step for step in self.chain]
 
     def holds(self, *, finding: str, priority: str, category: str, remedies: list[dict]) -> bool:
         when = self.when
@@ -491,16 +597,26 @@ class AccountabilitySpec(Strict):
         return self.on_breach is True or (isinstance(self.on_breach, list) and clock in self.on_breach)
 
 
+SATISFACTION_SCALE = ["dissatisfied", "neutral", "satisfied", "very_satisfied"]
+"""The answers of a callback, worst first (kesu.followups.models.Satisfaction, which a test keeps in step)."""
+
+
 class FollowUpSpec(Strict):
-    """回访: callbacks after resolution; a dissatisfied customer reopens the case at `reopen_to`."""
+    """回访: callbacks after resolution; an answer below `reopen_below` reopens the case at `reopen_to`
+    (by default only "dissatisfied"; `reopen_below: satisfied` reopens on "neutral" too)."""
 
     within: str = "24 hours"
     callbacks: int = Field(default=1, ge=0, le=10)
     callbacks_by_category: dict[str, int] = {}
     reopen_to: str = Field(default="investigating", pattern=r"^(investigating|resolving)$")
+    reopen_below: str = Field(default="neutral", pattern=r"^(neutral|satisfied|very_satisfied)$")
 
     def callbacks_for(self, category: str) -> int:
         return self.callbacks_by_category.get(category, self.callbacks)
+
+    def reopens_on(self, satisfaction: str) -> bool:
+        """The customer's answer is not good enough to finish the case."""
+        return SATISFACTION_SCALE.index(satisfaction) < SATISFACTION_SCALE.index(self.reopen_below)
 
     @field_validator("within")
     @classmethod
@@ -543,6 +659,7 @@ class MessageTrigger(str, Enum):
     FINDING_RECORDED = "finding_recorded"
     PLAN_APPROVED = "plan_approved"
     PUT_PENDING = "put_pending"
+    DATE_PROMISED = "date_promised"
     RESUMED = "resumed"
     RESOLVED = "resolved"
     REOPENED = "reopened"
@@ -553,7 +670,7 @@ class MessageTrigger(str, Enum):
 MESSAGE_DEFAULT_TRIGGERS = {
     CustomerMessage.ACKNOWLEDGEMENT: [MessageTrigger.RECEIVED],
     CustomerMessage.PROGRESS: [MessageTrigger.INVESTIGATION_STARTED],
-    CustomerMessage.DELAY: [MessageTrigger.PUT_PENDING],
+    CustomerMessage.DELAY: [MessageTrigger.PUT_PENDING, MessageTrigger.DATE_PROMISED],
     CustomerMessage.PLAN_OFFER: [MessageTrigger.PLAN_APPROVED],
     CustomerMessage.RESULT: [MessageTrigger.RESOLVED],
     CustomerMessage.SURVEY: [MessageTrigger.FOLLOW_UP_SCHEDULED],
@@ -563,7 +680,7 @@ MESSAGE_DEFAULT_TRIGGERS = {
 class CustomerMessageSpec(Strict):
     """A message the customer is sent (by their preferred channel, unless they opted out) at `on`
     (by default: the acknowledgement on intake, progress when the investigation starts, the delay
-    notice when the case is put pending, the plan when it is approved, the result on resolution,
+    notice when the case is put pending or a date is promised, the plan when it is approved, the result on resolution,
     the survey link with each survey callback). Written as just the message's name for its default."""
 
     message: CustomerMessage
@@ -617,6 +734,13 @@ class ProcessDocument(Strict):
     portal: PortalSpec = PortalSpec()
     customer_messages: list[CustomerMessageSpec] = []
     reports: list[ReportSpec] = []
+    retention_years: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="保存期限: a closed complaint's records are kept at least this many years after it was "
+        "received (then the retention job may anonymise them); empty: kept until the company decides.",
+    )
 
     @model_validator(mode="after")
     def _references_resolve(self):
@@ -646,6 +770,11 @@ class ProcessDocument(Strict):
             for category in rule.when.category:
                 if category not in keys:
                     raise ValueError(f"rule for unknown category {category!r}")
+            for finding in rule.when.finding:
+                if finding not in self.findings:
+                    raise ValueError(f"rule for unknown finding {finding!r}")
+        if any(rule.process == self.name for rule in self.routing):
+            raise ValueError("a routing rule may not hand a complaint over to its own process")
         unknown = set(self.remedy_tasks) - set(TASK_KINDS)
         if unknown:
             raise ValueError(f"remedy_tasks: no department task of kind {sorted(unknown)}; use one of {TASK_KINDS}")
@@ -656,6 +785,33 @@ class ProcessDocument(Strict):
         if isinstance(self.accountability.on_breach, list) and not set(self.accountability.on_breach) <= clock_keys:
             raise ValueError("accountability.on_breach names a clock the process does not have")
         return self
+
+    @model_validator(mode="after")
+    def _approval_deadlines_fit(self):
+        clock_keys = {clock.key for clock in self.clocks}
+        for step in (step for rule in self.approvals for step in rule.steps()):
+            if step.within and step.clock_key in clock_keys:
+                raise ValueError(f"approval step {step.clock_key}: a clock of the process has that key already")
+            if StepBreachAction.ESCALATE in step.on_breach and not self.tiers:
+                raise ValueError(f"approval step {step.clock_key} escalates, but the process has no tiers")
+        return self
+
+    @model_validator(mode="after")
+    def _one_promised_clock(self):
+        promised = [clock for clock in self.clocks if clock.promised]
+        if len(promised) > 1:
+            raise ValueError("only one clock may be driven by the date promised to the customer (promised: true)")
+        if promised and promised[0].customer_label is None:
+            raise ValueError(f"clock {promised[0].key}: a promised clock is the customer's: give it a customer_label")
+        return self
+
+    def sensitive_fields(self) -> set[str]:
+        """The keys of the fields that hold sensitive personal information (masked, reads logged)."""
+        return {key for key, field in self.fields.items() if field.sensitive}
+
+    def promised_clock(self) -> ClockSpec | None:
+        """The clock a date promised to the customer drives, if the process has one."""
+        return next((clock for clock in self.clocks if clock.promised), None)
 
     def customer_messages_at(self, trigger: str) -> list[CustomerMessage]:
         """The customer messages that go out at this moment of a complaint of this process."""
@@ -671,10 +827,18 @@ class ProcessDocument(Strict):
     def tier(self, level: int) -> TierSpec | None:
         return next((tier for tier in self.tiers if tier.level == level), None)
 
-    def approval_chain(self, *, finding: str, priority: str, category: str, remedies: list[dict]) -> list[Role]:
-        """The roles that must approve this plan, in order: the chains of every rule that holds."""
-        chain: list[Role] = []
+    def approval_chain(self, *, finding: str, priority: str, category: str, remedies: list[dict]) -> list[ChainStep]:
+        """The steps that must approve this plan, in order: the chains of every rule that holds."""
+        chain: list[ChainStep] = []
         for rule in self.approvals:
             if rule.holds(finding=finding, priority=priority, category=category, remedies=remedies):
-                chain.extend(rule.chain)
+                chain.extend(rule.steps())
         return chain
+
+    def clock_label(self, key: str) -> str:
+        """The name of a complaint's clock: the process's clock, or the deadline of an approval step."""
+        clock = next((clock for clock in self.clocks if clock.key == key), None)
+        if clock is not None:
+            return str(clock.label)
+        step = next((step for rule in self.approvals for step in rule.steps() if step.clock_key == key), None)
+        return str(step.deadline_label()) if step else key

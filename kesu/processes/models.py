@@ -1,12 +1,15 @@
+import dataclasses
 import datetime as dt
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kesu.processes.calendar import BusinessCalendar
+from kesu.processes.calendar import OFFICIAL_SCHEDULE_COUNTRY, BusinessCalendar
 from kesu.processes.document import ProcessDocument
 
 _PARSED: dict[tuple, ProcessDocument] = {}
@@ -54,13 +57,19 @@ class Process(models.Model):
 
     @cached_property
     def calendar(self) -> BusinessCalendar:
-        """The process's working calendar with the company's overrides (read once per instance)."""
+        """The process's working calendar with the company's overrides (read once per instance) and,
+        for China, the official schedules entered or imported (see `schedules.official_schedule`)."""
+        from kesu.processes.schedules import official_schedule  # schedules' services use these models
+
         overrides = dict(CalendarOverride.objects.values_list("day", "is_working_day"))
-        return self.spec.calendar.build(
+        calendar = self.spec.calendar.build(
             days_off={day for day, working in overrides.items() if not working},
             working_days={day for day, working in overrides.items() if working},
             timezone=ZoneInfo(settings.TIME_ZONE),
         )
+        if calendar.always_open or calendar.country != OFFICIAL_SCHEDULE_COUNTRY:
+            return calendar
+        return dataclasses.replace(calendar, official=official_schedule())
 
     def working_minutes(self, start: dt.datetime, end: dt.datetime) -> int:
         """The working time between two moments, in whole minutes, by the process's calendar."""
@@ -88,3 +97,61 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}"
+
+
+class OfficialSchedule(models.Model):
+    """The official holidays and make-up working days (调休) of one year in China, as the State Council
+    publishes them: entered in the admin or imported from a file. It replaces the `holidays` package's
+    days of that year; the company's CalendarOverride days still win over it."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    source = models.CharField(
+        _("source"), max_length=200, blank=True, help_text=_("Where it comes from: the notice, or the file imported.")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("official schedule")
+        verbose_name_plural = _("official schedules")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
+class OfficialDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Holiday")
+    WORKING_DAY = "working_day", _("Make-up working day")
+
+
+class OfficialDay(models.Model):
+    """One day of an official schedule: a holiday (春节) or a make-up working day (春节调休上班)."""
+
+    schedule = models.ForeignKey(OfficialSchedule, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField(_("day"), unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=OfficialDayKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("official day")
+        verbose_name_plural = _("official days")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"
+
+    def clean(self):
+        year = self._schedule_year()
+        if self.day and year and self.day.year != year:
+            raise ValidationError({"day": _("The day must be in the schedule's year.")})
+        if self.day and self.kind == OfficialDayKind.WORKING_DAY and self.day.weekday() < 5:
+            raise ValidationError({"day": _("A make-up working day is a Saturday or Sunday.")})
+
+    def _schedule_year(self) -> int | None:
+        """The year of the schedule, also while both are being added in one form (the admin's)."""
+        try:
+            return self.schedule.year
+        except OfficialSchedule.DoesNotExist:
+            return None

@@ -31,7 +31,15 @@ def process_parse(text: str) -> ProcessDocument:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InvalidProcess(_("The document is not valid YAML: %(error)s") % {"error": exc}) from None
+        raise InvalidProcess(
+            _("The document is not valid YAML: %(error)s") % {"error": exc}, field="document"
+        ) from None
+    return process_validate(data)
+
+
+def process_validate(data) -> ProcessDocument:
+    """A validated document from its data (parsed YAML or JSON), or InvalidProcess naming the path
+    in the document where it is wrong (`categories.0.findings`)."""
     try:
         return ProcessDocument.model_validate(data)
     except ValidationError as exc:
@@ -48,7 +56,9 @@ def process_existing_version(document: ProcessDocument) -> Process | None:
     data = _stored_form(document)
     existing = Process.objects.filter(name=document.name, version=document.version).first()
     if existing:
-        if existing.document != data:
+        # Read the stored version as Kesu reads documents now: keys a newer Kesu added (with their
+        # defaults) are no change to its rules.
+        if _stored_form(ProcessDocument.model_validate(existing.document)) != data:
             raise InvalidProcess(
                 _("Version %(version)d of %(name)s already exists with other rules; raise the version.")
                 % {"version": document.version, "name": document.name},
@@ -83,9 +93,25 @@ def process_load(*, document: ProcessDocument, make_default: bool = False) -> Pr
     if make_default or not Process.objects.filter(is_default=True).exists():
         process_make_default(process=process)
     _ensure_departments(
-        {rule.department for rule in document.routing} | {rule.department for rule in document.remedy_tasks.values()}
+        {rule.department for rule in document.routing if rule.department}
+        | {rule.department for rule in document.remedy_tasks.values()}
+        | {task.department for category in document.categories for task in category.tasks}
     )
+    _check_hand_overs(document)
     return process
+
+
+def _check_hand_overs(document: ProcessDocument) -> None:
+    """A rule handing complaints over to a process already loaded names a category of it; a process
+    not loaded yet is checked when the rule fires (`kesu.complaints.services.handover`)."""
+    for index, rule in enumerate(document.routing):
+        target = Process.objects.current(rule.process) if rule.hands_over else None
+        if target is not None and target.spec.category(rule.category) is None:
+            raise InvalidProcess(
+                _("The process %(process)s has no category %(category)s.")
+                % {"process": rule.process, "category": rule.category},
+                field=f"routing.{index}.category",
+            )
 
 
 def _ensure_departments(codes: set[str]) -> None:
@@ -94,13 +120,17 @@ def _ensure_departments(codes: set[str]) -> None:
     Department.objects.bulk_create([Department(code=code, name=code) for code in sorted(codes - existing)])
 
 
+@transaction.atomic
 def process_make_default(*, process: Process) -> None:
     Process.objects.exclude(name=process.name).update(is_default=False)
     Process.objects.filter(name=process.name).update(is_default=True)
     process.is_default = True
 
 
+@transaction.atomic
 def process_load_template(name: str, *, make_default: bool = False) -> Process:
+    """Load a template of the library, and the templates it hands complaints over to that are not
+    loaded yet (fresh_delivery: food_safety), after it, so they never become the default by chance."""
     path = LIBRARY / f"{name}.yaml"
     if not path.exists():
         raise InvalidProcess(
@@ -108,7 +138,15 @@ def process_load_template(name: str, *, make_default: bool = False) -> Process:
             % {"name": name, "names": ", ".join(template_names())},
             field="process",
         )
-    return process_load(document=process_parse(path.read_text(encoding="utf-8")), make_default=make_default)
+    process = process_load(document=process_parse(path.read_text(encoding="utf-8")), make_default=make_default)
+    targets = {rule.process for rule in process.spec.routing if rule.hands_over}
+    missing = [target for target in sorted(targets) if Process.objects.current(target) is None]
+    for target in missing:
+        if (LIBRARY / f"{target}.yaml").exists():
+            process_load_template(target)
+    if missing:
+        _check_hand_overs(process.spec)
+    return process
 
 
 def default_process() -> Process | None:

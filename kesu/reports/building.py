@@ -39,7 +39,9 @@ DIMENSIONS = {
     "month": "month",
 }
 """Breakdown → what it counts by. A process field (`store`, `product`) counts only where the process
-has it; `product` is whichever of the product fields the process names."""
+has it; `product` is whichever of the product fields the process names. `customer_class` is the
+process's own field of that name where it has one (logistics asks the class on every work order),
+else the class on the customer's record."""
 
 SECTIONS = (
     "handling",
@@ -121,6 +123,8 @@ def _received(complaints, period: Period):
 def breakdown_fields(spec: ProcessDocument) -> dict[str, str]:
     """The breakdowns this process can count by: every dimension but the fields it does not have."""
     fields = dict(DIMENSIONS)
+    if "customer_class" in spec.fields:
+        fields["customer_class"] = "fields__customer_class"
     if "store" not in spec.fields:
         del fields["store"]
     product = next((name for name in PRODUCT_FIELDS if name in spec.fields), None)

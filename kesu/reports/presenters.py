@@ -569,5 +569,4 @@ class _Names:
         return key
 
     def clock(self, key: str) -> str:
-        spec = next((clock for clock in self.spec.clocks if clock.key == key), None) if self.spec else None
-        return str(spec.label) if spec else key
+        return self.spec.clock_label(key) if self.spec else key

@@ -84,8 +84,18 @@ def rule_department(code: str) -> Department:
 def tasks_for_finding(complaint: Complaint, actor) -> list[Task]:
     """The tasks the complaint's finding hands to departments by rule, each opened once however often
     the finding is recorded (a cancelled one may open again)."""
+    return _tasks_by_rules(complaint, actor, complaint.process.spec.findings[complaint.finding].tasks)
+
+
+def tasks_for_category(complaint: Complaint, actor) -> list[Task]:
+    """The tasks a complaint of its category opens as soon as it is taken in (food safety: the
+    product trace-back)."""
+    return _tasks_by_rules(complaint, actor, complaint.process.spec.category(complaint.category).tasks)
+
+
+def _tasks_by_rules(complaint: Complaint, actor, rules) -> list[Task]:
     now, opened = timezone.now(), []
-    for rule in complaint.process.spec.findings[complaint.finding].tasks:
+    for rule in rules:
         department = rule_department(rule.department)
         if complaint.tasks.filter(kind=rule.kind, department=department).exclude(status=TaskStatus.CANCELLED).exists():
             continue

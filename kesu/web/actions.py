@@ -11,7 +11,9 @@ from kesu.accountability.models import AccountabilityStatus
 from kesu.cases.models import ArticleStatus
 from kesu.complaints.models import ApprovalStatus, Complaint, PlanStatus, Status
 from kesu.complaints.services.common import OPEN_STATUSES
-from kesu.complaints.services.plans import may_decide_as
+from kesu.complaints.services.handover import HANDABLE
+from kesu.complaints.services.plans import may_decide_step
+from kesu.complaints.services.promises import may_promise_date
 from kesu.followups.scheduling import follow_ups_done
 from kesu.improvements.models import ImprovementStatus
 from kesu.notifications.outbox import may_retry
@@ -47,11 +49,13 @@ ACTIONS = {
         Action("follow_up", _("Record follow-up"), "primary"),
         Action("close", _("Close"), "success"),
         Action("reopen", _("Reopen"), "outline-danger"),
+        Action("promise", _("Promise a date / notify a delay"), "outline-primary"),
         Action("pending", _("Put on pending"), "outline-secondary"),
         Action("resume", _("Resume"), "primary"),
         Action("wait_for_customer", _("Wait for the customer"), "outline-secondary"),
         Action("customer_replied", _("The customer replied"), "primary"),
         Action("escalate", _("Escalate"), "outline-warning"),
+        Action("hand_over", _("Hand to another process"), "outline-secondary"),
         Action("accept_escalation", _("Accept escalation"), "warning"),
         Action("priority", _("Change priority"), "outline-secondary"),
         Action("involved", _("Staff involved"), "outline-secondary"),
@@ -116,12 +120,16 @@ def _handler_steps(viewer: Viewer, complaint: Complaint) -> set[str]:
         steps.add("resolve")
     if status == Status.RESOLVING and _awaits_customer_answer(complaint):
         steps.add("customer_response")
+    if may_promise_date(complaint):
+        steps.add("promise")
     if status in HANDLER_WORKING:
         steps.add("pending")
         if not complaint.waiting_for_customer:
             steps.add("wait_for_customer")
     if status == Status.PENDING:
         steps.add("resume")
+    if status in HANDABLE:
+        steps.add("hand_over")
     if status in TASK_STATUSES:
         steps.add("task")
     steps.add("accountability")  # kesu.accountability.services: the handler or a supervisor, in any status
@@ -162,13 +170,13 @@ def _other_steps(viewer: Viewer, complaint: Complaint) -> set[str]:
 
 
 def _may_decide_plan(viewer: Viewer, complaint: Complaint) -> bool:
-    """Mirrors the approval chain: the pending step's role (or a leader above it), never one's own
+    """Mirrors the approval chain: the pending step's role (or a leader above it) or post, never one's own
     plan, and never two steps of one plan."""
     plan = complaint.plans.filter(status=PlanStatus.PROPOSED).first()
     if plan is None or plan.proposed_by_id == viewer.user.pk:
         return False
     step = plan.approvals.filter(status=ApprovalStatus.PENDING).first()
-    if step is None or not may_decide_as(viewer.user, step.role):
+    if step is None or not may_decide_step(viewer.user, complaint, step):
         return False
     return not plan.approvals.filter(decided_by=viewer.user).exists()
 

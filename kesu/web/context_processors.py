@@ -1,3 +1,5 @@
+from kesu.accounts.services import may_configure
+from kesu.customers.privacy import may_see_access_log
 from kesu.notifications.selectors import inbox
 from kesu.web.actions import (
     may_download_ledger,
@@ -6,6 +8,7 @@ from kesu.web.actions import (
     may_see_reports,
     may_see_review_picks,
 )
+from kesu.web.setup import company_name, setup_finished
 
 
 def pages(request) -> dict:
@@ -37,3 +40,15 @@ class _Nav:
 
     def outbox(self) -> bool:
         return may_see_outbox(self.user)
+
+    def privacy(self) -> bool:
+        return may_see_access_log(self.user)
+
+    def company(self) -> str:
+        return company_name()
+
+    def setup(self) -> bool:
+        return may_configure(self.user)
+
+    def setup_unfinished(self) -> bool:
+        return may_configure(self.user) and not setup_finished()

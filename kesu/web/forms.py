@@ -18,6 +18,7 @@ from kesu.improvements.selectors import improvements_visible_to
 from kesu.lib.errors import DomainError
 from kesu.lib.schemas import YEARS
 from kesu.processes.document import FieldType, ProcessDocument
+from kesu.processes.models import Process
 from kesu.processes.vocabulary import Channel, Priority
 from kesu.tasks.models import TaskKind
 from kesu.web.presenters import duration_text
@@ -183,6 +184,26 @@ class ReasonForm(StepForm):
     reason = _text(2000, rows=3, label=_("Reason"))
 
 
+class HandOverForm(StepForm):
+    """转交: the process (its current version) and category that take the complaint over."""
+
+    target = forms.ChoiceField(label=_("Process and category"))
+    reason = _text(2000, rows=3, label=_("Reason"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = Process.objects.exclude(name=self.complaint.process.name).values_list("name", flat=True).distinct()
+        choices = []
+        for name in sorted(set(names)):
+            spec = Process.objects.current(name).spec
+            choices += [(f"{name}:{category.key}", f"{spec.label} · {category.label}") for category in spec.categories]
+        self.fields["target"].choices = [("", "---------"), *choices]
+
+    def target_parts(self) -> tuple[str, str]:
+        process, _sep, category = self.cleaned_data["target"].partition(":")
+        return process, category
+
+
 class CustomerResponseForm(StepForm):
     accepted = forms.TypedChoiceField(
         label=_("The customer"),
@@ -202,6 +223,15 @@ class PendingForm(StepForm):
         label=_("Date agreed with the customer"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = _text(2000, rows=3, label=_("Why it cannot be settled now"))
+
+
+class PromiseForm(StepForm):
+    date = forms.DateField(
+        label=_("Date promised to the customer"),
+        help_text=_("Due at the end of that day's working hours."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = _text(2000, rows=3, label=_("Why it takes until then (the customer is told)"))
 
 
 class PriorityForm(StepForm):

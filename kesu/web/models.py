@@ -19,3 +19,19 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CompanySetup(models.Model):
+    """The company's first-hour set-up, one row: its name and the steps of the setup page the admin
+    has been through, so the page can be left and taken up again where it was."""
+
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    steps_done = models.JSONField(_("steps done"), default=list, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("company setup")
+        verbose_name_plural = _("company setup")
+
+    def __str__(self) -> str:
+        return self.company_name or str(_("company setup"))

@@ -1,5 +1,6 @@
 """The complaint as the pages show it: labels in the reader's language, details of each event."""
 
+import datetime as dt
 import json
 
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils.translation import ngettext
 from kesu.accounts.models import User, staff_name
 from kesu.complaints.models import ContactDirection, ContactPurpose, Event, EventKind, Status
 from kesu.complaints.remedies import RemedyKind
+from kesu.customers.masking import SENSITIVE_MASK
 from kesu.followups.models import Satisfaction
 from kesu.lib.choices import choice_label
 from kesu.processes.calendar import Duration
@@ -84,13 +86,49 @@ def event_details(event: Event, spec: ProcessDocument, names: dict[str, str] | N
         before, after = choice_label(Priority, data.get("from")), choice_label(Priority, data.get("to"))
         return [(_("Priority"), f"{before} → {after}")]
     if kind == EventKind.PUT_PENDING:
-        return [(_("Date agreed with the customer"), data.get("agreed_date", ""))]
+        return [(_("Date agreed with the customer"), data.get("agreed_date", "")), *_due_moved(data, spec)]
+    if kind == EventKind.DATE_PROMISED:
+        return [(_("Date promised to the customer"), data.get("promised_date", "")), *_due_moved(data, spec)]
     if kind == EventKind.INVOLVED_CHANGED:
         return [(_("Staff involved"), ", ".join(map(person, data.get("staff", []))) or "—")]
     if kind == EventKind.CLOCK_BREACHED:
-        clock = next((each for each in spec.clocks if each.key == data.get("clock")), None)
-        return [(_("Deadline"), str(clock.label) if clock else data.get("clock", ""))]
+        return [(_("Deadline"), spec.clock_label(data.get("clock", "")))]
+    if kind == EventKind.HANDED_OVER:
+        return [(_("Process"), data.get("to_process", "")), *_by_rule(data)]
+    if data.get("merged_into"):
+        return [(_("Merged into"), data["merged_into"])]
+    if data.get("merged_from"):
+        return [(_("Merged into this one"), data["merged_from"])]
+    if kind == EventKind.TAKEN_OVER:
+        taken_in = f"{data.get('from_process', '')} · {data.get('from_category', '')}"
+        return [(_("Taken in under"), taken_in), *_by_rule(data)]
     return []
+
+
+def _by_rule(data: dict) -> list[tuple[str, str]]:
+    """The routing rule that handed the complaint over (its number in the process's routing)."""
+    return [(_("By rule"), str(data["rule"]))] if data.get("rule") else []
+
+
+def other_complaint(event: Event) -> tuple[str, str] | None:
+    """The complaint a hand-over event points at: its number and the link to its page."""
+    data = event.data or {}
+    for number, link in (("to_number", "to_link"), ("from_number", "from_link")):
+        if data.get(number) and data.get(link):
+            return data[number], data[link]
+    return None
+
+
+def _due_moved(data: dict, spec: ProcessDocument) -> list[tuple[str, str]]:
+    """The deadline a promised date moved, from when to when (local time)."""
+    if not data.get("due_after"):
+        return []
+    clock = next((each for each in spec.clocks if each.key == data.get("clock")), None)
+    before, after = (
+        timezone.localtime(dt.datetime.fromisoformat(data[key])).strftime("%Y-%m-%d %H:%M")
+        for key in ("due_before", "due_after")
+    )
+    return [(_("Deadline"), str(clock.label) if clock else data.get("clock", "")), (_("Due"), f"{before} → {after}")]
 
 
 def status_change(event: Event) -> str:
@@ -130,21 +168,31 @@ def timeline_rows(events, spec: ProcessDocument) -> list[dict]:
             "status_change": status_change(event),
             "details": event_details(event, spec, names),
             "attachment": (event.data or {}).get("attachment"),
+            "other_complaint": other_complaint(event),
         }
         for event in events
     ]
 
 
-def field_rows(complaint) -> list[tuple[str, object]]:
-    """The process's own fields of the complaint, labelled as the process names them."""
+def field_rows(complaint) -> list[tuple[str, object, str]]:
+    """The process's own fields of the complaint, labelled as the process names them: (label, value,
+    key of a sensitive field whose value is masked, else ""). A masked one is shown by `field_value`."""
     spec = complaint.process.spec
+    sensitive = spec.sensitive_fields()
     rows = []
     for key, value in complaint.fields.items():
         field = spec.fields.get(key)
-        if isinstance(value, bool):
-            value = _("yes") if value else _("no")
-        rows.append((str(field.label) if field else key, value))
+        hidden = key in sensitive and value not in (None, "")
+        label = str(field.label) if field else key
+        rows.append((label, SENSITIVE_MASK, key) if hidden else (label, field_value(value), ""))
     return rows
+
+
+def field_value(value) -> object:
+    """A field's value as the page shows it."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
 
 
 def duration_text(text: str) -> str:

@@ -49,11 +49,13 @@ def test_recording_the_finding_recomputes_the_due_time(as_, before_national_day)
     assert due(resolve) == at(2026, 10, 8, 16)
 
 
-def test_the_record_clock_is_breached_when_recorded_more_than_30_minutes_after_the_call(as_, intake):
+def test_the_record_clock_is_breached_when_passed_to_a_handler_more_than_30_minutes_after_the_call(as_, intake):
     intake["received_at"] = (timezone.now() - dt.timedelta(minutes=45)).isoformat()
     late = as_("agent").post("/complaints", intake).json()
     intake["received_at"] = (timezone.now() - dt.timedelta(minutes=10)).isoformat()
     in_time = as_("agent").post("/complaints", intake).json()
+    for complaint in (late, in_time):
+        step(as_("agent"), complaint["number"], "assign", assignee="handler")
 
     assert clocks(as_("agent"), late["number"])["record"]["state"] == "breached"
     assert clocks(as_("agent"), in_time["number"])["record"]["state"] == "met"

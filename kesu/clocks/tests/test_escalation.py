@@ -66,7 +66,7 @@ def gm_post(db, staff, call_center):
     import yaml
 
     data = yaml.safe_load((LIBRARY / "call_center.yaml").read_text(encoding="utf-8"))
-    data["version"] = 2
+    data["version"] += 1
     data["tiers"][1] = {
         "level": 2,
         "label": {"zh": "总经理办公室", "en": "GM office"},

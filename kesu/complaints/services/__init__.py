@@ -1,6 +1,7 @@
 """Every change to a complaint is one of these functions: one transaction, one event, rules checked."""
 
 from kesu.complaints.services.escalation import complaint_accept_escalation, complaint_request_escalation
+from kesu.complaints.services.handover import complaint_hand_over
 from kesu.complaints.services.intake import complaint_create
 from kesu.complaints.services.lifecycle import (
     complaint_add_note,
@@ -26,6 +27,7 @@ from kesu.complaints.services.plans import (
     complaint_reject_plan,
     complaint_request_plan_changes,
 )
+from kesu.complaints.services.promises import complaint_promise_date
 
 __all__ = [
     "complaint_accept_escalation",
@@ -35,8 +37,10 @@ __all__ = [
     "complaint_close",
     "complaint_create",
     "complaint_customer_replied",
+    "complaint_hand_over",
     "complaint_log_contact",
     "complaint_mark",
+    "complaint_promise_date",
     "complaint_propose_plan",
     "complaint_put_pending",
     "complaint_record_customer_response",

@@ -12,8 +12,8 @@ from kesu.notifications.models import NotificationKind
 from kesu.notifications.services import notify
 
 # A closed complaint takes nothing more: the customer sends a new one (and a resolved one is reopened
-# by the survey's answer, not by a message).
-OPEN_TO_THE_CUSTOMER = frozenset(set(Status) - {Status.CLOSED})
+# by the survey's answer, not by a message); one handed to another process goes on under its new number.
+OPEN_TO_THE_CUSTOMER = frozenset(set(Status) - {Status.CLOSED, Status.HANDED_OVER})
 
 
 def _locked(complaint: Complaint) -> Complaint:

@@ -48,7 +48,7 @@ def tier_people(complaint: Complaint, tier: TierSpec) -> tuple[User | None, list
 def _where_to_look(complaint: Complaint) -> list[list[Department]]:
     if complaint.department is not None:
         return [[department] for department in complaint.department.and_above()]
-    codes = {rule.department for rule in complaint.process.spec.routing}
+    codes = {rule.department for rule in complaint.process.spec.routing if rule.department}
     return [list(Department.objects.filter(code__in=codes))]
 
 
@@ -175,7 +175,7 @@ def _notify_about_clock(clock: Clock, kind: NotificationKind, complaint: Complai
     complaint = complaint or clock.complaint
     spec = next((spec for spec in complaint.process.spec.clocks if spec.key == clock.key), None)
     notify(
-        users=[complaint.assignee, complaint.escalated_to],
+        users=[*_clock_watchers(complaint), complaint.escalated_to],
         kind=kind,
         complaint=complaint,
         number=complaint.number,
@@ -183,3 +183,12 @@ def _notify_about_clock(clock: Clock, kind: NotificationKind, complaint: Complai
         clock_label=spec.label.model_dump() if spec else {"zh": clock.key, "en": clock.key},
         due=timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
     )
+
+
+def _clock_watchers(complaint: Complaint) -> list[User]:
+    """Who hears of a deadline: the handler; while nobody handles the case yet (routing named no
+    post), the first tier's people of its department, so a missed deadline still reaches someone."""
+    if complaint.assignee is not None:
+        return [complaint.assignee]
+    first = complaint.process.spec.tier(1)
+    return tier_people(complaint, first)[1] if first else []

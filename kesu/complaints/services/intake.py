@@ -1,6 +1,6 @@
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -17,16 +17,18 @@ from kesu.complaints.models import Complaint, Event, EventKind, Status
 from kesu.complaints.rules import require_permission
 from kesu.complaints.search import search_terms
 from kesu.complaints.services.common import record
+from kesu.complaints.services.escalation import escalate
 from kesu.complaints.services.numbering import next_complaint_number
-from kesu.complaints.services.routing import priority_by_rules, route
+from kesu.complaints.services.routing import hand_over_rule, hand_over_target, priority_by_rules, route
 from kesu.customers.services import customer_create_anonymous, customer_find_or_create, normalize_phone
 from kesu.lib.errors import FieldError
 from kesu.notifications.models import NotificationKind
 from kesu.notifications.services import notify
-from kesu.processes.document import ProcessDocument, Trigger, rule_facts
+from kesu.processes.document import EscalationCause, ProcessDocument, Trigger, rule_facts
 from kesu.processes.models import Process
 from kesu.processes.services import default_process
 from kesu.processes.vocabulary import Channel
+from kesu.tasks.services import tasks_for_category
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -93,13 +95,23 @@ class _Checked:
     regulator_assigned_at: dt.datetime | None
     priority: str
     handler: Any
+    taken_over: dict | None = None
+    """How it came to this process from another (the `taken_over` event's data), if it did."""
 
 
 def complaint_intake_check(
-    *, intake: Intake, actor=None, integration: IntegrationKey | None = None, files: Sequence[UploadedFile] = ()
+    *,
+    intake: Intake,
+    actor=None,
+    integration: IntegrationKey | None = None,
+    files: Sequence[UploadedFile] = (),
+    carried_types: Sequence[str] = (),
+    hand_over: bool = True,
 ) -> _Checked:
     """Every check intake makes, without writing anything (an import's dry run asks it row by row);
-    `files`: those sent with the complaint."""
+    `files`: those sent with the complaint, `carried_types`: the types of the files it already has
+    (a complaint handed over from another process). A routing rule may hand it to another process
+    (`hand_over`): it is then checked as that process's, once (it is not handed on again)."""
     if actor is not None:
         require_permission(actor, "intake_complaint")
     process = _process(intake.process)
@@ -107,7 +119,7 @@ def complaint_intake_check(
     category = process.spec.category(intake.category)
     if category is None:
         raise FieldError("category", _("Unknown category for this process."))
-    types = attachments_check(files)
+    types = [*attachments_check(files), *carried_types]
     if category.photo_required and channel not in PHOTO_ASKED_LATER and not any(map(is_photo, types)):
         raise FieldError("files", _("Add a photo of what is complained about: this category needs one."))
     values = _clean_fields(process.spec, intake.category, intake.fields, by_customer=intake.by_customer)
@@ -130,6 +142,9 @@ def complaint_intake_check(
     )
     priority = intake.priority or priority_by_rules(process.spec, facts, category.default_priority)
     facts["priority"] = priority
+    rule = hand_over_rule(process.spec, facts) if hand_over else None
+    if rule is not None:
+        return _checked_under_target(intake, process, rule, values, actor, integration, files)
     routed_department, handler = (None, None) if department else route(process.spec, facts)
     return _Checked(
         process=process,
@@ -147,6 +162,30 @@ def complaint_intake_check(
     )
 
 
+def _checked_under_target(intake: Intake, process: Process, rule, values: dict, actor, integration, files):
+    """The intake checked again as the complaint of the process rule (index, rule) hands it to, in
+    the category the rule names, with the fields both categories have; the rest is kept in the
+    timeline."""
+    index, handing = rule
+    target, category = hand_over_target(handing, field="category")
+    carried = {key: value for key, value in intake.fields.items() if key in category.fields}
+    checked = complaint_intake_check(
+        intake=replace(intake, process=target.name, category=category.key, fields=carried),
+        actor=actor,
+        integration=integration,
+        files=files,
+        hand_over=False,
+    )
+    taken_over = {
+        "from_process": process.name,
+        "from_version": process.version,
+        "from_category": intake.category,
+        "rule": index,
+        "fields_left": {key: value for key, value in values.items() if key not in category.fields},
+    }
+    return replace(checked, taken_over=taken_over)
+
+
 def complaint_create(
     *, intake: Intake, actor=None, integration: IntegrationKey | None = None, files: Sequence[UploadedFile] = ()
 ) -> Complaint:
@@ -157,59 +196,86 @@ def complaint_create(
     (else e-mail) or created; the complaint gets its number and a `received` event.
     """
     checked = complaint_intake_check(intake=intake, actor=actor, integration=integration, files=files)
-    process, channel, phone = checked.process, checked.channel, checked.phone
-    number = next_complaint_number(process)
+    number = next_complaint_number(checked.process)
     with transaction.atomic():
         customer = (
             customer_create_anonymous(**{**vars(intake.customer), "phone": "", "email": ""})
             if checked.anonymous
-            else customer_find_or_create(**{**vars(intake.customer), "phone": phone})
+            else customer_find_or_create(**{**vars(intake.customer), "phone": checked.phone})
         )
-        subject = intake.subject.strip() or _subject_from(intake.description)
-        recorded_at = timezone.now()
-        complaint = Complaint(
-            number=number,
-            process=process,
-            customer=customer,
-            channel=channel,
-            category=checked.category,
-            priority=checked.priority,
-            subject=subject,
-            description=intake.description,
-            search_terms=search_terms(subject, intake.description, customer.name, phone=customer.phone),
-            demand=intake.demand,
-            incident_at=intake.incident_at,
-            incident_place=intake.incident_place,
-            fields=checked.values,
-            department=checked.department,
-            received_at=checked.received_at,
-            created_by=actor,
-            integration=integration,
-            is_anonymous=checked.anonymous,
-            regulator_case_number=checked.regulator_case_number,
-            regulator_assigned_at=checked.regulator_assigned_at,
-            privacy_notice_version=intake.privacy_notice_version,
-            legal_basis=intake.legal_basis,
+        complaint = complaint_write(
+            intake=intake, checked=checked, number=number, customer=customer, actor=actor, integration=integration
         )
-        triggers = [(Trigger.RECEIVED, complaint.received_at), (Trigger.RECORDED, recorded_at)]
-        if checked.regulator_assigned_at is not None:
-            triggers.append((Trigger.REGULATOR_ASSIGNED, checked.regulator_assigned_at))
-        clocks = clocks_for_new_complaint(complaint, triggers)
-        complaint.save(force_insert=True)
+        for upload in files:
+            attachment_add(complaint=complaint, actor=actor, upload=upload)
+        complaint_first_steps(complaint, checked, actor)
+    return complaint
+
+
+def complaint_write(*, intake: Intake, checked: _Checked, number: str, customer, actor, integration) -> Complaint:
+    """Inside the intake's transaction: the complaint, its `received` event (and `taken_over`, when a
+    rule brought it from another process) and its first clocks."""
+    process, channel = checked.process, checked.channel
+    subject = intake.subject.strip() or _subject_from(intake.description)
+    recorded_at = timezone.now()
+    complaint = Complaint(
+        number=number,
+        process=process,
+        customer=customer,
+        channel=channel,
+        category=checked.category,
+        priority=checked.priority,
+        subject=subject,
+        description=intake.description,
+        search_terms=search_terms(subject, intake.description, customer.name, phone=customer.phone),
+        demand=intake.demand,
+        incident_at=intake.incident_at,
+        incident_place=intake.incident_place,
+        fields=checked.values,
+        department=checked.department,
+        received_at=checked.received_at,
+        created_by=actor,
+        integration=integration,
+        is_anonymous=checked.anonymous,
+        regulator_case_number=checked.regulator_case_number,
+        regulator_assigned_at=checked.regulator_assigned_at,
+        privacy_notice_version=intake.privacy_notice_version,
+        legal_basis=intake.legal_basis,
+    )
+    triggers = [(Trigger.RECEIVED, complaint.received_at), (Trigger.RECORDED, recorded_at)]
+    if checked.regulator_assigned_at is not None:
+        triggers.append((Trigger.REGULATOR_ASSIGNED, checked.regulator_assigned_at))
+    clocks = clocks_for_new_complaint(complaint, triggers)
+    complaint.save(force_insert=True)
+    Event.objects.create(
+        complaint=complaint,
+        kind=EventKind.RECEIVED,
+        at=recorded_at,
+        actor=actor,
+        to_status=complaint.status,
+        data={"channel": channel, "integration": integration.name if integration else None},
+    )
+    if checked.taken_over is not None:
         Event.objects.create(
             complaint=complaint,
-            kind=EventKind.RECEIVED,
+            kind=EventKind.TAKEN_OVER,
             at=recorded_at,
             actor=actor,
             to_status=complaint.status,
-            data={"channel": channel, "integration": integration.name if integration else None},
+            data={**checked.taken_over, "to_process": process.name, "to_category": complaint.category},
         )
-        Clock.objects.bulk_create(clocks)
-        for upload in files:
-            attachment_add(complaint=complaint, actor=actor, upload=upload)
-        if checked.handler is not None:
-            _assign_by_rule(complaint, checked.handler)
+    Clock.objects.bulk_create(clocks)
     return complaint
+
+
+def complaint_first_steps(complaint: Complaint, checked: _Checked, actor) -> None:
+    """What the process does with a complaint as soon as it is taken in: assign it by rule, open its
+    category's tasks, escalate it at once where the process says so (food safety)."""
+    if checked.handler is not None:
+        _assign_by_rule(complaint, checked.handler)
+    tasks_for_category(complaint, actor)
+    if EscalationCause.RECEIVED in complaint.process.spec.escalate_on:
+        escalate(complaint, cause=EscalationCause.RECEIVED)
 
 
 def _assign_by_rule(complaint: Complaint, handler) -> None:

@@ -25,7 +25,9 @@ from kesu.complaints.services.common import (
     required_text,
 )
 from kesu.complaints.services.escalation import escalate
+from kesu.complaints.services.handover import hand_over_on_finding
 from kesu.complaints.services.plans import require_customer_acceptance
+from kesu.complaints.services.promises import promise_agreed_date
 from kesu.followups.scheduling import follow_ups_done, followup_schedule_next, followups_cancel
 from kesu.lib.errors import DomainError, FieldError
 from kesu.notifications.models import NotificationKind
@@ -72,7 +74,8 @@ def complaint_record_finding(
     *, complaint: Complaint, actor, version: int, finding: str, note: str = "", responsible_department=None
 ):
     """二次分类 / 责任认定: what the investigation concluded, among the findings of the complaint's category;
-    the departments' tasks the finding calls for are opened (a bought-in part: the supplier claim)."""
+    the departments' tasks the finding calls for are opened (a bought-in part: the supplier claim),
+    unless a routing rule naming the finding hands the complaint to another process (转交)."""
     complaint, before = handler_step(complaint, actor, version, {Status.INVESTIGATING})
     category = complaint.process.spec.category(complaint.category)
     if finding not in category.findings:
@@ -96,7 +99,8 @@ def complaint_record_finding(
             "responsible_department": responsible_department.code if responsible_department else None,
         },
     )
-    tasks_for_finding(complaint, actor)
+    if hand_over_on_finding(complaint, actor) is None:
+        tasks_for_finding(complaint, actor)
     return complaint
 
 
@@ -143,7 +147,8 @@ def complaint_resolve(*, complaint: Complaint, actor, version: int, resolution: 
 
 @transaction.atomic
 def complaint_put_pending(*, complaint: Complaint, actor, version: int, agreed_date: dt.date, reason: str):
-    """未了事宜: cannot be settled now; the customer agreed to wait until `agreed_date`."""
+    """未了事宜: cannot be settled now; the customer agreed to wait until `agreed_date`, which becomes
+    the deadline of the process's promised clock, if it has one."""
     complaint, before = handler_step(
         complaint, actor, version, {Status.ASSIGNED, Status.INVESTIGATING, Status.RESOLVING}
     )
@@ -153,13 +158,14 @@ def complaint_put_pending(*, complaint: Complaint, actor, version: int, agreed_d
     complaint.pending_until = agreed_date
     complaint.pending_reason = required_text(reason, "reason")
     complaint.status = Status.PENDING
+    moved = promise_agreed_date(complaint, agreed_date)
     record(
         complaint,
         actor=actor,
         kind=EventKind.PUT_PENDING,
         from_status=before,
         text=complaint.pending_reason,
-        data={"agreed_date": agreed_date.isoformat()},
+        data={"agreed_date": agreed_date.isoformat(), **moved},
     )
     return complaint
 

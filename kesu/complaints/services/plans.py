@@ -2,20 +2,28 @@
 
 The process names who approves which plans (`approvals`); a plan no rule asks to approve is
 carried out at once. Each step of a chain is decided in order, by someone with the step's role
-who is not involved, did not propose the plan and decided no earlier step. When the last step
-approves (or, where the customer must confirm the plan, when the customer accepts it), the
-remedies the process lists under `remedy_tasks` become departments' tasks.
+(or a leader above it) or by the holder of the step's post (its backup while the holder is away),
+who is not involved, did not propose the plan and decided no earlier step. A step may have its own
+limit, counted from the decision before it (the first step: from the proposal); the sweep warns
+before it and, when it is missed, does what the step says (remind, call on the post's backup,
+escalate). When the last step approves (or, where the customer must confirm the plan, when the
+customer accepts it), the remedies the process lists under `remedy_tasks` become departments' tasks.
 """
+
+import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kesu.accounts.models import User
+from kesu.accounts.models import Seat, User
+from kesu.clocks.models import Clock, ClockState
+from kesu.clocks.services import clocks_start_approval_step, clocks_stop_approval_step
 from kesu.complaints.models import (
     ApprovalStatus,
     Complaint,
     CustomerResponse,
+    Event,
     EventKind,
     Plan,
     PlanApproval,
@@ -25,12 +33,20 @@ from kesu.complaints.models import (
 from kesu.complaints.remedies import RemedyKind, clean_remedies
 from kesu.complaints.rules import require_not_involved, require_permission
 from kesu.complaints.selectors import deciding_roles
-from kesu.complaints.services.common import handler_step, locked, record, require_finding, require_status, required_text
+from kesu.complaints.services.common import (
+    OPEN_STATUSES,
+    handler_step,
+    locked,
+    record,
+    require_finding,
+    require_status,
+    required_text,
+)
 from kesu.complaints.services.escalation import escalate
 from kesu.lib.errors import DomainError, NotAllowed
 from kesu.notifications.models import NotificationKind
 from kesu.notifications.services import notify
-from kesu.processes.document import EscalationCause
+from kesu.processes.document import ChainStep, EscalationCause, StepBreachAction
 from kesu.tasks.services import rule_department, task_due, task_open
 
 
@@ -52,37 +68,73 @@ def complaint_propose_plan(*, complaint: Complaint, actor, version: int, summary
         PlanApproval(
             plan=plan,
             step=index + 1,
-            role=role,
-            status=ApprovalStatus.PENDING if index == 0 else ApprovalStatus.WAITING,
+            role=step.role or "",
+            seat=step.seat or "",
+            rule=step.model_dump(mode="json", exclude_none=True),
         )
-        for index, role in enumerate(chain)
+        for index, step in enumerate(chain)
     )
     complaint.status = Status.AWAITING_APPROVAL if chain else Status.RESOLVING
-    record(
+    event = record(
         complaint,
         actor=actor,
         kind=EventKind.PLAN_PROPOSED,
         from_status=before,
         text=plan.summary,
-        data={"plan": plan.pk, "remedies": plan.remedies, "chain": list(chain)},
+        data={"plan": plan.pk, "remedies": plan.remedies, "chain": [step.seat or step.role for step in chain]},
     )
     if chain:
-        _ask(complaint, chain[0])
+        _open(complaint, plan.approvals.get(step=1), at=event.at)
     else:
         _approved(complaint, plan, actor, before=Status.RESOLVING, note="", automatic=True)
     return complaint
 
 
-def _ask(complaint: Complaint, role: str) -> None:
-    people = User.objects.filter(groups__name=role, is_active=True, is_away=False)
-    if complaint.department_id and people.filter(department_id=complaint.department_id).exists():
-        people = people.filter(department_id=complaint.department_id)
+def step_rule(approval: PlanApproval) -> ChainStep:
+    """The step as the process wrote it (a step saved before steps had limits: its role alone)."""
+    return ChainStep.model_validate(approval.rule) if approval.rule else ChainStep(role=approval.role)
+
+
+def _open(complaint: Complaint, approval: PlanApproval, *, at: dt.datetime) -> None:
+    """The step now waits for its decision: its deadline starts, and its people are asked."""
+    rule = step_rule(approval)
+    if rule.within:
+        approval.clock = clocks_start_approval_step(
+            complaint, key=rule.clock_key, within=rule.within, warn_at=rule.warn_at, at=at
+        )
+    approval.status = ApprovalStatus.PENDING
+    approval.save()
     notify(
-        users=people.exclude(pk__in=complaint.involved_staff.values("pk"))[:50],
+        users=step_people(complaint, approval),
         kind=NotificationKind.APPROVAL_NEEDED,
         complaint=complaint,
         number=complaint.number,
     )
+
+
+def step_people(complaint: Complaint, approval: PlanApproval) -> list[User]:
+    """Who the step waits on: the post's holder (its backup while the holder is away, and the backup
+    as well once a missed deadline called on them), else the people present with the step's role,
+    those of the complaint's department if it has any. Never staff involved in the complaint."""
+    involved = set(complaint.involved_staff.values_list("pk", flat=True))
+    if approval.seat:
+        return _post_people(complaint, approval, involved)
+    people = User.objects.filter(groups__name=approval.role, is_active=True, is_away=False).exclude(pk__in=involved)
+    if complaint.department_id and people.filter(department_id=complaint.department_id).exists():
+        people = people.filter(department_id=complaint.department_id)
+    return list(people.order_by("pk")[:50])
+
+
+def _post_people(complaint: Complaint, approval: PlanApproval, involved: set[int]) -> list[User]:
+    seats = Seat.objects.select_related("primary", "backup").filter(key=approval.seat)
+    seat = seats.filter(department_id=complaint.department_id).first() or seats.filter(department=None).first()
+    if seat is None:
+        return []
+    people = [seat.holder(excluding=involved)]
+    backup = seat.backup
+    if approval.backup_asked_at and backup is not None and backup.is_active and backup.pk not in involved:
+        people.append(backup)
+    return list({person.pk: person for person in people if person is not None}.values())
 
 
 def _current_step(complaint: Complaint, actor, version: int) -> tuple[Complaint, Plan, PlanApproval]:
@@ -92,8 +144,8 @@ def _current_step(complaint: Complaint, actor, version: int) -> tuple[Complaint,
     require_status(complaint, {Status.AWAITING_APPROVAL})
     plan = complaint.plans.select_for_update().get(status=PlanStatus.PROPOSED)
     step = plan.approvals.select_for_update().get(status=ApprovalStatus.PENDING)
-    if not may_decide_as(actor, step.role):
-        raise NotAllowed(_("This step of the approval is for another role."))
+    if not may_decide_step(actor, complaint, step):
+        raise NotAllowed(_("This step of the approval is for another role or post."))
     if plan.proposed_by_id == actor.pk:
         raise DomainError(_("Nobody may approve or reject their own plan."), code="own_plan")
     if plan.approvals.filter(decided_by=actor).exists():
@@ -108,9 +160,18 @@ def may_decide_as(user, role: str) -> bool:
     return user.is_superuser or role in deciding_roles(user)
 
 
-def _decide_step(step: PlanApproval, actor, status: ApprovalStatus, note: str) -> None:
+def may_decide_step(user, complaint: Complaint, step: PlanApproval) -> bool:
+    """A role's step: that role or a leader above it; a post's step: whoever the step waits on."""
+    if not step.seat:
+        return may_decide_as(user, step.role)
+    return user.is_superuser or user in step_people(complaint, step)
+
+
+def _decide_step(complaint: Complaint, step: PlanApproval, actor, status: ApprovalStatus, note: str) -> None:
     step.status, step.decided_by, step.decided_at, step.note = status, actor, timezone.now(), note
     step.save()
+    if step.clock_id:
+        clocks_stop_approval_step(complaint, step.clock_id, step.decided_at)
 
 
 def _close_plan(plan: Plan, actor, status: PlanStatus, note: str) -> None:
@@ -123,22 +184,25 @@ def _close_plan(plan: Plan, actor, status: PlanStatus, note: str) -> None:
 def complaint_approve_plan(*, complaint: Complaint, actor, version: int, note: str = ""):
     """One step of the chain approves; the next role is asked, or the plan is carried out."""
     complaint, plan, step = _current_step(complaint, actor, version)
-    _decide_step(step, actor, ApprovalStatus.APPROVED, note)
+    _decide_step(complaint, step, actor, ApprovalStatus.APPROVED, note)
     following = plan.approvals.filter(status=ApprovalStatus.WAITING).order_by("step").first()
     if following is None:
         _approved(complaint, plan, actor, before=Status.AWAITING_APPROVAL, note=note)
         return complaint
-    following.status = ApprovalStatus.PENDING
-    following.save()
     record(
         complaint,
         actor=actor,
         kind=EventKind.PLAN_STEP_APPROVED,
         from_status=complaint.status,
         text=note,
-        data={"plan": plan.pk, "step": step.step, "role": step.role, "next": following.role},
+        data={
+            "plan": plan.pk,
+            "step": step.step,
+            "role": step.role or step.seat,
+            "next": following.role or following.seat,
+        },
     )
-    _ask(complaint, following.role)
+    _open(complaint, following, at=step.decided_at)
     return complaint
 
 
@@ -206,7 +270,7 @@ def _send_back(complaint: Complaint, actor, version: int, reason: str, *, decisi
     step_status, plan_status, event_kind = decision
     complaint, plan, step = _current_step(complaint, actor, version)
     reason = required_text(reason, "reason")
-    _decide_step(step, actor, step_status, reason)
+    _decide_step(complaint, step, actor, step_status, reason)
     _close_plan(plan, actor, plan_status, reason)
     complaint.status = Status.INVESTIGATING
     record(
@@ -269,3 +333,77 @@ def require_customer_acceptance(complaint: Complaint) -> None:
     plan = complaint.plans.filter(status=PlanStatus.APPROVED).first()
     if plan is not None and plan.customer_response != CustomerResponse.ACCEPTED:
         raise DomainError(_("The customer has not accepted the plan yet."), field="plan", code="plan_not_accepted")
+
+
+# ---- the deadline of an approval step, as the sweep finds it -----------------------------------
+
+
+def approval_step_warn(clock_id: int, now: dt.datetime) -> bool:
+    """Remind the step's people that its deadline is near; once, however many workers sweep."""
+    with transaction.atomic():
+        claimed = Clock.objects.filter(pk=clock_id, state=ClockState.RUNNING, warned_at=None).update(warned_at=now)
+        if claimed:
+            step = _step_of(clock_id)
+            _notify_about_step(step, NotificationKind.CLOCK_WARNING, [step.plan.complaint.assignee])
+    return bool(claimed)
+
+
+def approval_step_breach(clock_id: int, now: dt.datetime) -> bool:
+    """The step's deadline was missed: the timeline says so and the step's `on_breach` runs — once.
+
+    Like a process clock (`escalation.clock_breach`): the complaint is locked first, then the clock
+    is claimed. The lateness is the approver's, so no penalty is proposed for the handler."""
+    complaint_id = Clock.objects.values_list("complaint_id", flat=True).get(pk=clock_id)
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().select_related("process").get(pk=complaint_id)
+        claimed = Clock.objects.filter(pk=clock_id, state=ClockState.RUNNING, breached_at=None).update(breached_at=now)
+        if not claimed:
+            return False
+        step = _step_of(clock_id)
+        rule = step_rule(step)
+        Event.objects.create(
+            complaint=complaint,
+            kind=EventKind.CLOCK_BREACHED,
+            at=now,
+            data={
+                "clock": step.clock.key,
+                "due_at": step.clock.due_at.isoformat(),
+                "limit": step.clock.limit,
+                "approval_step": step.step,
+                "waiting_on": [person.username for person in step_people(complaint, step)],
+            },
+        )
+        if StepBreachAction.BACKUP in rule.on_breach:
+            _call_on_backup(complaint, step, now)
+        if StepBreachAction.NOTIFY in rule.on_breach:
+            _notify_about_step(step, NotificationKind.CLOCK_BREACHED, [complaint.assignee], complaint)
+        escalates = EscalationCause.CLOCK_BREACH in complaint.process.spec.escalate_on
+        if StepBreachAction.ESCALATE in rule.on_breach and escalates and complaint.status in OPEN_STATUSES:
+            escalate(complaint, cause=EscalationCause.CLOCK_BREACH, clock=step.clock.key)
+    return True
+
+
+def _step_of(clock_id: int) -> PlanApproval:
+    return PlanApproval.objects.select_related("clock", "plan__complaint__process").get(clock_id=clock_id)
+
+
+def _call_on_backup(complaint: Complaint, step: PlanApproval, now: dt.datetime) -> None:
+    """The post's backup is asked as well and may decide from now on (不得由于人员休息延误…时效性)."""
+    before = {person.pk for person in step_people(complaint, step)}
+    step.backup_asked_at = now
+    step.save(update_fields=["backup_asked_at"])
+    newly_asked = [person for person in step_people(complaint, step) if person.pk not in before]
+    notify(users=newly_asked, kind=NotificationKind.APPROVAL_NEEDED, complaint=complaint, number=complaint.number)
+
+
+def _notify_about_step(step: PlanApproval, kind: NotificationKind, others: list, complaint: Complaint | None = None):
+    complaint = complaint or step.plan.complaint
+    notify(
+        users=[*step_people(complaint, step), *others],
+        kind=kind,
+        complaint=complaint,
+        number=complaint.number,
+        clock=step.clock.key,
+        clock_label=step_rule(step).deadline_label().model_dump(),
+        due=timezone.localtime(step.clock.due_at).strftime("%Y-%m-%d %H:%M"),
+    )

@@ -42,13 +42,13 @@ def search_terms_rewrite(*, batch: int = 2000, log=None) -> int:
             return done
         terms = [(pk, search_terms(subject, text, name, phone=phone)) for pk, subject, text, name, phone in rows]
         with transaction.atomic():
-            _write(terms)
+            search_terms_write(terms)
         last, done = rows[-1][0], done + len(rows)
         if log:
             log(f"{done} complaints")
 
 
-def _write(terms: list[tuple[int, str]]) -> None:
+def search_terms_write(terms: list[tuple[int, str]]) -> None:
     """One UPDATE … FROM (VALUES …) per batch (PostgreSQL and SQLite ≥ 3.33 both have it)."""
     values = ", ".join(["(%s, %s)"] * len(terms))
     table = Complaint._meta.db_table

@@ -34,7 +34,7 @@ def test_an_agent_records_a_phone_complaint_and_it_gets_a_number(as_, intake):
     assert body["number"].startswith("KS")
     assert body["status"] == {"key": "new", "label": "新建"}
     assert body["category"]["label"] == "服务质量投诉"
-    assert body["process"] == {"name": "call_center", "version": 1}
+    assert body["process"] == {"name": "call_center", "version": 2}
     assert body["customer"]["phone"] == "138****5678"
     complaint = Complaint.objects.get(number=body["number"])
     assert complaint.events.get().kind == "received"

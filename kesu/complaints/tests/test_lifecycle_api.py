@@ -105,6 +105,8 @@ def test_a_product_defect_needs_an_approved_plan(as_, intake):
     approved = step(supervisor, number, "plan/approve", note="同意")
     assert approved["status"]["key"] == "resolving"
     assert approved["plan"]["decided_by"]["username"] == "supervisor"
+    # "与客户协商处理方案": the approved plan stands once the customer agrees
+    step(handler, number, "plan/customer-response", accepted=True, note="客户同意换新并补偿")
     assert step(handler, number, "resolve", resolution="已换新")["status"]["key"] == "resolved"
 
 

@@ -145,6 +145,7 @@ class TestRemedyTasks:
                 "exchange": {"department": "logistics", "within": "5 working days"},
             },
             approvals=[],
+            customer_confirms_plan=False,  # the plan goes ahead at once, without the customer's yes
         )
 
     def test_each_remedy_to_carry_out_becomes_a_department_task_with_its_deadline(

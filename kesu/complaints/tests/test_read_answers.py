@@ -118,5 +118,6 @@ def test_the_list_and_reads_cost_few_queries(as_, varied):
         counts[name] = len(queries)
 
     # the token with its user, their permissions; the page; for one complaint: the complaint,
-    # the read logged, its plan and the plan's steps, staff involved, clocks, tasks, follow-ups, accountability
-    assert counts == {"list": 3, "list, not seeing all": 3, "complaint": 11, "timeline": 4, "dashboard": 6}
+    # the read logged, its plan and the plan's steps, staff involved, clocks, tasks, follow-ups, accountability,
+    # and who the pending step waits on (staff involved, the step's role, those of the department)
+    assert counts == {"list": 3, "list, not seeing all": 3, "complaint": 14, "timeline": 4, "dashboard": 6}

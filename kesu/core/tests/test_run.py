@@ -20,7 +20,7 @@ def _free_port() -> int:
 
 
 def _status(url: str) -> int:
-    with urlopen(url, timeout=10) as response:
+    with urlopen(url, timeout=30) as response:
         return response.status
 
 
@@ -82,7 +82,7 @@ def _children(parent: int) -> dict[int, str]:
 
 
 def _worker_of(kesu: subprocess.Popen) -> int | None:
-    return next((pid for pid, command in _children(kesu.pid).items() if command.endswith("kesu.cli worker ")), None)
+    return next((pid for pid, command in _children(kesu.pid).items() if " kesu.cli worker" in command), None)
 
 
 def _wait_for(found, seconds: float = 30):

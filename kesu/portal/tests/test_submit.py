@@ -154,7 +154,9 @@ def test_the_staff_pages_still_refuse_frames(retail, staff):
 
 @pytest.fixture
 def retail_with_codes(retail):
-    return process_load(document=retail.spec.model_copy(update={"version": 2, "portal": PortalSpec(sms_code=True)}))
+    return process_load(
+        document=retail.spec.model_copy(update={"version": retail.version + 1, "portal": PortalSpec(sms_code=True)})
+    )
 
 
 def test_where_the_process_asks_for_it_the_complaint_needs_the_code_sent_to_the_phone(customer, retail_with_codes, sms):

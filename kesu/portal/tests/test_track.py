@@ -173,7 +173,9 @@ def test_a_closed_complaint_takes_no_more_messages(handled, as_staff):
 
 
 def test_where_the_process_says_so_the_customer_sees_who_contacted_them(customer, frontline, as_staff, retail):
-    process_load(document=retail.spec.model_copy(update={"version": 2, "portal": PortalSpec(staff_names=True)}))
+    process_load(
+        document=retail.spec.model_copy(update={"version": retail.version + 1, "portal": PortalSpec(staff_names=True)})
+    )
     customer.post("/portal/retail/", complaint_form(customer))
     complaint = Complaint.objects.get()
     step(as_staff("agent"), complaint.number, "assign", assignee="frontline")

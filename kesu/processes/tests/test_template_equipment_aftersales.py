@@ -44,9 +44,9 @@ def people(staff, equipment_aftersales):
         "qc": make_staff("qc", Role.QUALITY, department=production, display_name="生产质检"),
         "qc_backup": make_staff("qc_backup", Role.QUALITY, department=production, display_name="生产质检（备）"),
     }
-    Seat.objects.create(
-        key="project_manager", department=project, primary=crew["project_manager"], backup=crew["project_deputy"]
-    )
+    # the two posts that confirm the disposition form are the company's (the case is production's by then)
+    Seat.objects.create(key="project_manager", primary=crew["project_manager"], backup=crew["project_deputy"])
+    Seat.objects.create(key="production_manager", primary=crew["production_manager"])
     Seat.objects.create(key="sales_owner", department=sales, primary=crew["sales_owner"])
     Seat.objects.create(key="installation_lead", department=production, primary=crew["installer"])
     Seat.objects.create(key="production_qc", primary=crew["qc"], backup=crew["qc_backup"])
@@ -143,7 +143,18 @@ class TestTheTemplate:
         assert [(tier.level, tier.seat) for tier in spec.tiers] == [(1, None), (2, "production_qc")]
         assert spec.escalate_on == ["handler_request"]
         # 5.2.7: the disposition form is confirmed by the project manager and the production manager.
-        assert [list(rule.chain) for rule in spec.approvals] == [["manager", "manager"]]
+        assert [[step.seat for step in rule.steps()] for rule in spec.approvals] == [
+            ["project_manager", "production_manager"]
+        ]
+        # the plan is approved after the service: the customer hears of the progress, not of a plan
+        assert [message.message for message in spec.customer_messages] == ["acknowledgement", "progress", "result"]
+
+    def test_every_complaint_sales_takes_comes_with_a_photo_of_the_defect(self, as_):
+        # 5.2.1 "缺陷内容（照片）": failures in use and unmet requirements alike
+        without = as_("agent", "en").post("/complaints", body(category="unmet_requirement"))
+
+        assert without.status_code == 422
+        assert without.json()["errors"][0]["field"] == "files"
 
     def test_loading_it_creates_the_departments_its_routing_names(self, equipment_aftersales):
         assert set(Department.objects.values_list("code", flat=True)) >= {"production", "sales", "project"}
@@ -413,10 +424,15 @@ class TestDisposition:
         )
         assert step(lead, at_work, "resolve", expect=409, resolution="x")["code"] == "invalid_transition"
 
-        # 5.2.7: the disposition form is confirmed by two managers in turn
+        # 5.2.7: the disposition form is confirmed by the two managers' posts in turn
+        assert step(as_("production_manager"), at_work, "plan/approve", expect=403)["code"] == "forbidden"
         waiting = step(as_("project_manager"), at_work, "plan/approve", note="项目经理确认")
         assert waiting["status"]["key"] == "awaiting_approval"
-        assert step(as_("project_manager"), at_work, "plan/approve", expect=422)["code"] == "decided_before"
+        assert [(s["seat"], s["status"]) for s in waiting["plan"]["approvals"]] == [
+            ("project_manager", "approved"),
+            ("production_manager", "pending"),
+        ]
+        step(as_("project_manager"), at_work, "plan/approve", expect=403)
         step(as_("production_manager"), at_work, "plan/approve", note="处置单已确认")
         resolved = step(lead, at_work, "resolve", resolution="已更换电机，客户满意")
 

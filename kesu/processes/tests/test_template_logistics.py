@@ -3,7 +3,8 @@
 Office hours of the template: 09:00-12:00 and 13:00-18:00 (8 working hours a day) on China's
 working days; in 2026 National Day runs 1-7 October, and Sunday 20 September and Saturday
 10 October are make-up working days (调休). The customer must be satisfied with the way a complaint
-is handled: each refusal sends the work order up a tier, to the manager, then to division management.
+is handled: a refused way needs a new one, and whoever holds the work order sends it up when the rounds
+cannot satisfy the customer — customer service to its manager, the manager to division management.
 """
 
 import pytest
@@ -94,12 +95,17 @@ def test_the_template_loads_with_the_content_classes_tiers_and_monthly_statistic
         (2, ["supervisor", "manager"]),
         (3, ["general_manager"]),
     ]
-    assert [(r.key, r.every, r.by) for r in spec.reports] == [
-        ("monthly_statistics", "month", ["customer_class", "category", "handling", "satisfaction"]),
+    assert [(r.key, r.every, r.to, r.by) for r in spec.reports] == [
+        (
+            "monthly_statistics",
+            "month",
+            ["manager", "general_manager"],  # 4.3.2 "向公司管理层报告"
+            ["customer_class", "category", "handling", "satisfaction"],
+        ),
     ]
     assert set(spec.channels) == {"phone", "email", "web", "chat", "letter", "internal"}
-    # 4.2 A-E: the customer must accept the way of handling; a refusal goes up a tier
-    assert (spec.customer_confirms_plan, spec.on_plan_refused) == (True, "escalate")
+    # 4.2 A-E: the customer must accept the way of handling; refused, a new one at the same tier
+    assert (spec.customer_confirms_plan, spec.on_plan_refused) == (True, "new_plan")
     assert [need.value for need in spec.findings["valid"].needs] == ["apology_contact", "plan"]
 
 
@@ -258,6 +264,19 @@ def test_a_late_first_reply_is_reported_to_the_handler_a_late_answer_goes_up_a_t
     assert sorted(note.data["clock"] for note in breaches) == ["first_reply", "reply"]
 
 
+def test_a_late_first_reply_on_a_work_order_nobody_has_taken_reaches_customer_service(as_, travel, people):
+    # routing names no post: until someone takes the work order, customer service's staff hear of it
+    desk = make_staff("desk", Role.HANDLER, department=Department.objects.get(code="customer_service"))
+    travel(at(2026, 9, 30, 17, 5))
+    number = take_in(as_, received_at=at(2026, 9, 30, 17).isoformat())
+
+    assert clocks_sweep(now=at(2026, 10, 8, 9, 59)).breached == 0
+    assert clocks_sweep(now=at(2026, 10, 8, 10, 1)).breached == 1
+
+    told = Notification.objects.filter(kind="clock_breached", complaint__number=number)
+    assert [(note.user, note.data["clock"]) for note in told] == [(desk, "first_reply")]
+
+
 # --- 4.2 A-E: until the customer is satisfied -------------------------------------------------------------
 
 
@@ -280,38 +299,72 @@ def test_the_way_of_handling_must_satisfy_the_customer_before_the_work_order_is_
     assert step(handler, before_national_day, "resolve", resolution="退还运费")["status"]["key"] == "resolved"
 
 
+def plan_answers(api: Api, number: str) -> list[str]:
+    timeline = api.get(f"/complaints/{number}/timeline").json()
+    return [event["kind"]["key"] for event in timeline if event["kind"]["key"].startswith("plan_")]
+
+
+def escalations(number: str) -> list[tuple[int, str, list[str]]]:
+    events = Complaint.objects.get(number=number).events.filter(kind="escalated").order_by("id")
+    return [(event.data["to_tier"], event.data["cause"], event.data["notified"]) for event in events]
+
+
+def test_a_refused_way_of_handling_is_followed_by_the_answer_within_the_deadline_at_the_same_tier(
+    as_, travel, before_national_day
+):
+    # B "对不能及时处理的，或客户对即时处理意见不满意的，客户服务人员应告知客户处理答复的期限"
+    handler = as_("handler")
+    step(handler, before_national_day, "finding", finding="valid", note="中转延误")
+    contact(handler, before_national_day, "apology", "向客户道歉")
+    offer(handler, before_national_day, "退还运费", "25")
+    travel(at(2026, 10, 8, 10))
+
+    refused = step(handler, before_national_day, "plan/customer-response", accepted=False, note="客户要求赔偿货损")
+
+    assert (refused["status"]["key"], refused["tier"], refused["plan"]["status"]["key"]) == (
+        "investigating",
+        1,
+        "refused",
+    )
+    assert escalations(before_national_day) == []
+    step(handler, before_national_day, "promise", date="2026-10-12", reason="需核查中转站记录")
+    # the date told to the customer, at the end of its office hours
+    assert due(clocks(handler, before_national_day)["reply"]) == at(2026, 10, 12, 18)
+
+
 def test_a_dissatisfied_customer_takes_the_work_order_to_the_manager_then_to_division_management(
     as_, travel, before_national_day, people
 ):
     handler, manager, division = as_("handler"), as_("manager"), as_("division_head")
     step(handler, before_national_day, "finding", finding="valid", note="中转延误")
     contact(handler, before_national_day, "apology", "向客户道歉")
+
+    # A refused, then B (the answer within the deadline) refused
     offer(handler, before_national_day, "退还运费", "25")
-
-    # A/B refused: "客户服务人员应及时报告客服经理"
     travel(at(2026, 10, 8, 10))
-    first = step(handler, before_national_day, "plan/customer-response", accepted=False, note="客户要求赔偿货损")
+    step(handler, before_national_day, "plan/customer-response", accepted=False, note="客户要求赔偿货损")
+    offer(handler, before_national_day, "退还运费并补偿 100 元", "125")
+    step(handler, before_national_day, "plan/customer-response", accepted=False, note="仍要求赔偿货损")
+    assert Complaint.objects.get(number=before_national_day).tier == 1
 
-    assert (first["status"]["key"], first["tier"], first["plan"]["status"]["key"]) == ("investigating", 2, "refused")
-    escalated = Complaint.objects.get(number=before_national_day).events.get(kind="escalated")
-    assert (escalated.data["cause"], escalated.data["notified"], escalated.text) == (
-        "customer_dissatisfied",
-        ["supervisor", "manager"],
-        "客户要求赔偿货损",
-    )
+    # C "对上述A和B的处理，客户都不满意的，客户服务人员应及时报告客服经理"
+    step(handler, before_national_day, "escalate", reason="A、B两次处理客户均不满意")
+
+    assert escalations(before_national_day) == [(2, "handler_request", ["supervisor", "manager"])]
     assert Notification.objects.filter(user=people["manager"], kind="escalated_to_you").count() == 1
 
-    # C/D: the manager's measures, put to the customer again — refused again, up to the division
+    # D: the manager's measures, refused, then agreed anew with the other departments (如此反复)
     step(manager, before_national_day, "accept-escalation")
     offer(manager, before_national_day, "退还运费并赔偿货损 300 元", "325")
-    second = step(manager, before_national_day, "plan/customer-response", accepted=False, note="仍不满意")
+    step(manager, before_national_day, "plan/customer-response", accepted=False, note="仍不满意")
+    again = offer(manager, before_national_day, "运营部核定货损，赔偿 500 元", "525")
+    assert (again["status"]["key"], again["tier"]) == ("resolving", 2)
+    step(manager, before_national_day, "plan/customer-response", accepted=False, note="依然不满意")
 
-    assert (second["status"]["key"], second["tier"]) == ("investigating", 3)
-    escalations = Complaint.objects.get(number=before_national_day).events.filter(kind="escalated").order_by("id")
-    assert [(event.data["to_tier"], event.data["notified"]) for event in escalations] == [
-        (2, ["supervisor", "manager"]),
-        (3, ["division_head"]),
-    ]
+    # "还无法满足客户投诉需求，将此次投诉上报给事业部更高管理层"
+    step(manager, before_national_day, "escalate", reason="多次商议仍无法满足客户")
+
+    assert escalations(before_national_day)[-1] == (3, "handler_request", ["division_head"])
 
     # E: division management's decision, until the customer is satisfied; having taken the work order
     # over, it settles it, and customer service keeps it in view
@@ -321,18 +374,9 @@ def test_a_dissatisfied_customer_takes_the_work_order_to_the_manager_then_to_div
     resolved = step(division, before_national_day, "resolve", resolution="事业部决定全额赔偿，客户满意")
 
     assert (resolved["status"]["key"], resolved["tier"]) == ("resolved", 3)
-    timeline = handler.get(f"/complaints/{before_national_day}/timeline").json()
-    answers = [event["kind"]["key"] for event in timeline if event["kind"]["key"].startswith("plan_")]
-    assert answers == [
-        "plan_proposed",
-        "plan_approved",
-        "plan_refused",
-        "plan_proposed",
-        "plan_approved",
-        "plan_refused",
-        "plan_proposed",
-        "plan_approved",
-        "plan_accepted",
+    assert plan_answers(handler, before_national_day) == [
+        *["plan_proposed", "plan_approved", "plan_refused"] * 4,
+        *["plan_proposed", "plan_approved", "plan_accepted"],
     ]
 
 

@@ -1,9 +1,10 @@
 """The parts maker's process (seed 002, part 4), scenario by scenario through the API, on real dates.
 
 Working time is whole working days of China's calendar: "5 working days" is 5 × 24 hours of
-working days, skipping public holidays and counting make-up working days (调休). Each remedy of a
-plan is carried out by its department as a task (marketing: returns and compensation; logistics:
-exchanges; production: repairs), and the callbacks follow once they are done.
+working days, skipping public holidays and counting make-up working days (调休); the week for a
+returned part ("一周") is 7 calendar days. Each remedy of a plan is carried out by its department as
+a task (marketing: returns and compensation; logistics: exchanges; production: repairs), and the
+callbacks follow once they are done.
 """
 
 import copy
@@ -122,6 +123,11 @@ def finish(api: Api, task: dict, result: str) -> dict:
     return response.json()
 
 
+def remedies(complaint: dict) -> list[dict]:
+    """The complaint's tasks but the returned part's analysis, which a quality complaint opens at intake."""
+    return [task for task in complaint["tasks"] if task["kind"]["key"] != "analyse_part"]
+
+
 def refusal(api: Api, **change) -> dict:
     response = api.post("/complaints", complaint_body(**change))
     assert response.status_code == 422, response.content.decode()
@@ -133,7 +139,7 @@ class TestTheTemplate:
     def test_it_loads_with_the_seeds_rules(self, parts_maker):
         spec = parts_maker.spec
 
-        assert (parts_maker.name, parts_maker.version, parts_maker.is_default) == ("parts_maker", 1, True)
+        assert (parts_maker.name, parts_maker.version, parts_maker.is_default) == ("parts_maker", 2, True)
         assert [category.key for category in spec.categories] == [
             "quality",
             "late_delivery",
@@ -143,7 +149,10 @@ class TestTheTemplate:
             "wrong_shipment",
             "customer_service",
         ]
-        assert [(clock.key, clock.limit) for clock in spec.clocks] == [("analysis", "5 working days")]
+        # 六.1 "一周": 7 days, for returned parts (quality) only
+        assert [(clock.key, clock.limit, clock.categories) for clock in spec.clocks] == [
+            ("analysis", "7 days", ["quality"])
+        ]
         # 九: first callback within 5 working days; product complaints at least 2, service 1 (–2).
         follow_up = spec.follow_up
         assert (follow_up.within, follow_up.callbacks, follow_up.callbacks_by_category) == (
@@ -151,8 +160,8 @@ class TestTheTemplate:
             1,
             {"quality": 2},
         )
-        # 十: dissatisfied -> back to step 4 (the investigation).
-        assert follow_up.reopen_to == "investigating"
+        # 十: anything short of 满意 -> back to step 4 (the investigation).
+        assert (follow_up.reopen_to, follow_up.reopen_below) == ("investigating", "satisfied")
         assert [(tier.level, tier.seat) for tier in spec.tiers] == [(1, None), (2, "complaint_team_leader")]
         # 八/九: the responsible departments carry out the remedies (5 working days: this template's choice)
         assert {kind: (rule.department, rule.within) for kind, rule in spec.remedy_tasks.items()} == {
@@ -271,41 +280,30 @@ class TestRouting:
 
 class TestTheWeekForTheReturnedPart:
     def test_an_ordinary_week_ends_seven_days_later(self, as_):
-        number = take_in(as_("agent"), at(2026, 11, 3, 10))["number"]
+        number = take_in(as_("agent"), at(2026, 11, 3, 10, 25))["number"]
 
         analysis = clocks(as_("qc_manager"), number)["analysis"]
 
-        assert analysis["limit"] == "5 working days"
-        # Tue 3 Nov 10:00 + five working days (Tue–Fri, Mon; the weekend off) = Tue 10 Nov 10:00.
-        assert due(analysis) == at(2026, 11, 10, 10)
+        assert analysis["limit"] == "7 days"
+        assert due(analysis) == at(2026, 11, 10, 10, 25)
 
-    def test_a_part_returned_before_national_day_is_due_after_the_holiday(self, as_):
+    def test_a_part_returned_before_national_day_is_due_within_the_holiday(self, as_):
         number = take_in(as_("agent"), at(2026, 9, 30, 16))["number"]
 
-        # Wed 30 Sep: 8 h; 1–7 Oct off; Thu 8, Fri 9 and Sat 10 Oct (make-up working day): 72 h;
-        # Sun 11 off; Mon 12: 24 h (104 h); the last 16 h on Tue 13 Oct -> 16:00.
-        assert due(clocks(as_("qc_manager"), number)["analysis"]) == at(2026, 10, 13, 16)
+        # "一周" is 7 calendar days: the holiday (1–7 Oct) does not stop it.
+        assert due(clocks(as_("qc_manager"), number)["analysis"]) == at(2026, 10, 7, 16)
 
-    def test_a_part_returned_before_the_spring_festival_counts_both_make_up_saturdays(self, as_):
-        number = take_in(as_("agent"), at(2026, 2, 13, 9))["number"]
+    def test_make_up_working_days_make_no_difference_to_the_week(self, as_):
+        number = take_in(as_("agent"), at(2026, 2, 13, 9, 40))["number"]
 
-        # Fri 13 Feb: 15 h; Sat 14 Feb is a make-up working day: 24 h (39 h); 15–23 Feb off;
-        # Tue 24, Wed 25, Thu 26: 72 h (111 h); the last 9 h on Fri 27 Feb -> 09:00.
-        assert due(clocks(as_("qc_manager"), number)["analysis"]) == at(2026, 2, 27, 9)
+        # Sat 14 Feb is a make-up working day and 15–23 Feb the Spring Festival: still 7 days.
+        assert due(clocks(as_("qc_manager"), number)["analysis"]) == at(2026, 2, 20, 9, 40)
 
-    def test_the_make_up_sunday_before_mid_autumn_counts_as_a_working_day(self, as_):
-        number = take_in(as_("agent"), at(2026, 9, 14, 10))["number"]
+    @pytest.mark.parametrize("category", sorted(NON_QUALITY))
+    def test_the_week_is_for_returned_parts_only(self, as_, category):
+        number = take_in(as_("agent"), at(2026, 11, 3, 10), category=category, fields=NON_QUALITY[category])["number"]
 
-        # Mon 14 Sep: 14 h; Tue–Fri 15–18 Sep: 96 h (110 h); Sat 19 off; Sun 20 Sep is a make-up
-        # working day (调休 for National Day): the last 10 h -> Sun 20 Sep 10:00.
-        assert due(clocks(as_("qc_manager"), number)["analysis"]) == at(2026, 9, 20, 10)
-
-    def test_the_week_applies_to_every_cause_of_complaint(self, as_):
-        number = take_in(
-            as_("agent"), at(2026, 11, 3, 10), category="late_delivery", fields=NON_QUALITY["late_delivery"]
-        )["number"]
-
-        assert due(clocks(as_("marketing_gm"), number)["analysis"]) == at(2026, 11, 10, 10)
+        assert clocks(as_("marketing_gm"), number) == {}
 
     def test_judging_the_responsibility_meets_the_clock(self, as_):
         number = take_in(as_("agent"))["number"]
@@ -330,8 +328,8 @@ class TestTheWeekForTheReturnedPart:
 
             analysis = clocks(owner, number)["analysis"]
 
-        # Unpaused it was due Mon 9 Nov 09:00 (Mon 2 Nov 09:00 + 5 working days); paused from
-        # Tue 3 Nov 09:00 to Thu 5 Nov 09:00 = 2 working days, so it is due 2 working days later.
+        # Unpaused it was due Mon 9 Nov 09:00 (Mon 2 Nov 09:00 + 7 days); paused from Tue 3 Nov
+        # 09:00 to Thu 5 Nov 09:00 = 2 days, so it is due 2 days later.
         assert (analysis["state"], due(analysis)) == ("running", at(2026, 11, 11, 9))
 
 
@@ -347,9 +345,9 @@ class TestEscalation:
         assert (complaint.tier, complaint.escalated_to.username) == (2, "marketing_gm")
         escalated = complaint.events.get(kind="escalated")
         assert (escalated.data["cause"], escalated.data["clock"]) == ("clock_breach", "analysis")
-        # Due Tue 13 Oct 16:00 (see the National Day case above).
+        # Due Wed 7 Oct 16:00 (see the National Day case above).
         breached_due = complaint.events.get(kind="clock_breached").data["due_at"]
-        assert dt.datetime.fromisoformat(breached_due) == at(2026, 10, 13, 16)
+        assert dt.datetime.fromisoformat(breached_due) == at(2026, 10, 7, 16)
         assert Notification.objects.filter(user=people["marketing_gm"], kind="escalated_to_you").count() == 1
         assert Notification.objects.filter(user=people["qc_manager"], kind="clock_breached").count() == 1
 
@@ -422,7 +420,7 @@ class TestFindings:
             remedies=[{"kind": "exchange"}, {"kind": "compensation", "amount": "1200"}],
         )
         # no approval rule for our own fault: the plan is carried out at once, by logistics and marketing
-        tasks = {task["kind"]["key"]: task for task in planned["tasks"]}
+        tasks = {task["kind"]["key"]: task for task in remedies(planned)}
         assert {kind: task["department"]["code"] for kind, task in tasks.items()} == {
             "exchange": "logistics",
             "compensation": "marketing",
@@ -443,20 +441,20 @@ class TestCarryingOutThePlan:
         travel(at(2026, 9, 30, 16))
         number = take_in(as_("agent"))["number"]
         owner = as_("qc_manager")
-        step(owner, number, "start-investigation")
-        analysis = {"kind": "analyse_part", "title": "退回连接件硬度与断口分析", "department": "quality"}
-        response = owner.post(f"/complaints/{number}/tasks", {**analysis, "within": "5 working days"})
-        assert response.status_code == 201, response.content.decode()
-        task = response.json()
 
-        # the same week as the analysis clock: over National Day to Tue 13 Oct 16:00.
-        assert (task["kind"]["key"], task["department"]["code"], due(task)) == (
+        [task] = owner.get(f"/complaints/{number}").json()["tasks"]
+
+        # opened at intake, for quality inspection, due with the analysis clock: Wed 7 Oct 16:00.
+        assert (task["kind"]["key"], task["title"], task["department"]["code"], due(task), task["required"]) == (
             "analyse_part",
+            "退货产品试验分析",
             "quality",
-            at(2026, 10, 13, 16),
+            at(2026, 10, 7, 16),
+            False,
         )
         assert due(task) == due(clocks(owner, number)["analysis"])
-        travel(at(2026, 10, 9, 11))
+        step(owner, number, "start-investigation")
+        travel(at(2026, 10, 6, 11))
         finish(as_("quality_clerk"), task, "硬度HRC32，低于要求，热处理不足")
         step(owner, number, "finding", finding="company_fault", note="热处理硬度不足，生产部责任")
 
@@ -481,7 +479,7 @@ class TestCarryingOutThePlan:
         step(owner, number, "finding", finding="company_fault")
         contact(owner, number, "explanation", "正式电函说明")
 
-        [task] = step(owner, number, "plan", summary="处理方案", remedies=[remedy])["tasks"]
+        [task] = remedies(step(owner, number, "plan", summary="处理方案", remedies=[remedy]))
 
         # Thu 5 Nov 14:00 + five working days (the weekend off) = Thu 12 Nov 14:00.
         assert (task["department"]["code"], task["title"], due(task)) == (department, title, at(2026, 11, 12, 14))
@@ -497,7 +495,7 @@ class TestCarryingOutThePlan:
         step(owner, number, "start-investigation")
         step(owner, number, "finding", finding="company_fault")
         contact(owner, number, "explanation", "正式电函说明")
-        [exchange] = step(owner, number, "plan", summary="换货", remedies=[{"kind": "exchange"}])["tasks"]
+        [exchange] = remedies(step(owner, number, "plan", summary="换货", remedies=[{"kind": "exchange"}]))
         travel(at(2026, 11, 9, 10))
         finish(as_("logistics_clerk"), exchange, "已发货")
         resolved = step(owner, number, "resolve", resolution="已换货")
@@ -526,7 +524,7 @@ class TestDissatisfied:
             step(owner, number, "start-investigation")
         with time_machine.travel(at(2026, 9, 29, 15), tick=False):
             step(owner, number, "finding", finding="company_fault", note="热处理硬度不足")
-            [exchange] = step(owner, number, "plan", summary="换货20件", remedies=[{"kind": "exchange"}])["tasks"]
+            [exchange] = remedies(step(owner, number, "plan", summary="换货20件", remedies=[{"kind": "exchange"}]))
             contact(owner, number, "explanation", "正式电函说明")
         with time_machine.travel(at(2026, 9, 30, 10), tick=False):
             finish(as_("logistics_clerk"), exchange, "20件新品已发出")
@@ -538,8 +536,8 @@ class TestDissatisfied:
         assert reopened["assignee"]["username"] == "qc_manager"
         weeks = Clock.objects.filter(complaint__number=number, key="analysis").order_by("id")
         assert [(week.state, week.breached_at) for week in weeks] == [("stopped", None), ("running", None)]
-        # The new week runs from the reopening, Wed 30 Sep 16:00, over National Day: Tue 13 Oct 16:00.
-        assert (weeks[1].started_at, weeks[1].due_at) == (at(2026, 9, 30, 16), at(2026, 10, 13, 16))
+        # The new week runs from the reopening, Wed 30 Sep 16:00: Wed 7 Oct 16:00.
+        assert (weeks[1].started_at, weeks[1].due_at) == (at(2026, 9, 30, 16), at(2026, 10, 7, 16))
 
     def test_the_new_finding_of_the_reopened_case_meets_the_new_week(self, as_):
         owner = as_("qc_manager")
@@ -555,3 +553,37 @@ class TestDissatisfied:
         weeks = Clock.objects.filter(complaint__number=number, key="analysis").order_by("id")
         assert [week.state for week in weeks] == ["stopped", "stopped"]
         assert [week.breached_at for week in weeks] == [None, None]
+
+
+class TestOnlySatisfiedFinishesTheCase:
+    """十 "如果客户满意或非常满意，则投诉正式受理完毕。如果客户不满意，则重新从第四步开始"."""
+
+    @pytest.fixture
+    def called_back(self, as_):
+        number = take_in(as_("agent"), category="customer_service", fields=NON_QUALITY["customer_service"])["number"]
+        owner = as_("marketing_gm")
+        step(owner, number, "start-investigation")
+        step(owner, number, "finding", finding="not_substantiated")
+        contact(owner, number, "explanation", "返回调查意见")
+        step(owner, number, "resolve", resolution="投诉不成立")
+        return number
+
+    def test_a_neutral_answer_sends_the_case_back_to_step_4(self, as_, called_back):
+        reopened = follow_up(as_("follow_up"), called_back, "neutral", "客户觉得一般")
+
+        assert (reopened["status"]["key"], reopened["reopen_count"], reopened["tier"]) == ("investigating", 1, 1)
+        event = Complaint.objects.get(number=called_back).events.get(kind="reopened")
+        assert event.text == "客户觉得一般"
+
+    def test_a_neutral_survey_answer_says_why_the_case_goes_back(self, as_, called_back):
+        path = as_("agent").get(f"/complaints/{called_back}").json()["follow_ups"][0]["survey_path"]
+
+        Api(language="en").post(path.removeprefix("/api/v1"), {"satisfaction": "neutral"})
+
+        event = Complaint.objects.get(number=called_back).events.get(kind="reopened")
+        assert event.text == "The customer's answer, Neutral, does not finish the case (follow-up 1)."
+
+    @pytest.mark.parametrize("answer", ["satisfied", "very_satisfied"])
+    def test_a_satisfied_customer_finishes_it(self, as_, called_back, answer):
+        assert follow_up(as_("follow_up"), called_back, answer)["status"]["key"] == "resolved"
+        assert step(as_("follow_up"), called_back, "close")["status"]["key"] == "closed"

@@ -265,6 +265,22 @@ def test_a_complaint_must_be_answered_and_the_customer_told_of_progress_within_2
     assert set(running) == {"respond", "progress"}
 
 
+def test_a_missed_progress_report_is_told_to_the_front_line_while_nobody_handles_the_case(
+    as_, defect_on_the_eve_of_national_day
+):
+    # medium priority: routed to the front-line department, no post, so nobody has it yet
+    assert Complaint.objects.get(number=defect_on_the_eve_of_national_day).assignee is None
+
+    clocks_sweep(now=at(2026, 10, 1, 16))
+
+    told = {
+        notification.user.username
+        for notification in Notification.objects.filter(kind="clock_breached")
+        if notification.data["clock"] == "progress"
+    }
+    assert "frontline" in told and "store_clerk" not in told
+
+
 def test_a_complex_case_has_48_hours_to_be_answered_but_still_24_to_tell_the_customer(as_):
     number = take_in(
         as_,

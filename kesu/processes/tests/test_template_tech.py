@@ -274,6 +274,22 @@ def test_every_case_is_resolved_only_after_the_user_is_told_the_result(as_, cate
     assert step(as_(handler), number, "resolve", resolution="已处理并告知用户")["status"]["key"] == "resolved"
 
 
+def test_an_adopted_suggestion_gives_product_management_its_improvement_plan_to_draw_up(as_, travel):
+    # 五.2 "针对用户反馈的建议，相关部门需讨论实施的可行性，并制定具体的改进计划"
+    travel(at(2026, 9, 28, 10))
+    number = take_in(as_, feedback("suggestion", "希望支持深色模式。"))["number"]
+    taken_up_by(as_, number, "product_manager")
+
+    decided = step(as_("product_manager"), number, "finding", finding="suggestion_adopted", note="排入下季度版本")
+
+    [task] = decided["tasks"]
+    # Mon 28 Sep 10:00 + 10 working days: 29, 30 Sep; 1-7 Oct off; 8, 9, Sat 10 (调休), 12-16 Oct.
+    assert (task["department"]["code"], task["required"], due(task)) == ("product", False, at(2026, 10, 16, 10))
+    assert [item["id"] for item in as_("product_head").get("/tasks").json()] == [task["id"]]
+    contact(as_("product_manager"), number, "explanation", "告知用户建议已采纳，改进计划制定中")
+    assert step(as_("product_manager"), number, "resolve", resolution="建议采纳")["status"]["key"] == "resolved"
+
+
 def test_a_delay_is_told_to_the_user_with_its_reason_and_a_new_date(as_, crash_on_national_day_eve):
     # "告知用户延迟原因以及预计解决时间": recorded today as a progress contact and a pending matter.
     number = crash_on_national_day_eve

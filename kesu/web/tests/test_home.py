@@ -109,6 +109,7 @@ def test_my_work_costs_the_same_queries_however_many_complaints_wait_at_a_tier(p
 
     supervisor = page("supervisor")
     escalate_one()
+    supervisor.get("/")  # what a worker reads once a minute (the company's name)
     with CaptureQueriesContext(connection) as few:
         supervisor.get("/")
     for _ in range(3):
@@ -123,6 +124,7 @@ def test_my_work_costs_the_same_queries_however_many_complaints_wait_at_a_tier(p
 def test_my_work_costs_the_same_queries_however_many_rows_its_panels_show(page, take_in, staff):
     handler = page("handler")
     take_in(phone="13800000000")
+    handler.get("/")  # what a worker reads once a minute (the company's name)
     with CaptureQueriesContext(connection) as few:
         handler.get("/")
     for index in range(1, 4):

@@ -63,9 +63,11 @@ def test_leaders_see_the_years_red_marked_forms_and_export_both_lists(marked, st
     page = manager.get("/reviews/?day=2026-12-02&year=2026").content.decode()
     red = page[page.index('id="review-red"') :]
     assert marked["red"] in red and "2026 年标红处理单" in red
-    book = load_workbook(io.BytesIO(manager.get("/reviews/red.xlsx?year=2026").content))
+    book = load_workbook(io.BytesIO(manager.post("/reviews/red.xlsx?year=2026", {"reason": "年终考核"}).content))
     assert [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)] == [marked["red"]]
-    picks = load_workbook(io.BytesIO(manager.get("/reviews/picks.xlsx?day=2026-12-02").content))
+    picks = load_workbook(
+        io.BytesIO(manager.post("/reviews/picks.xlsx?day=2026-12-02", {"reason": "午间分享"}).content)
+    )
     assert [row[0] for row in picks.active.iter_rows(min_row=2, values_only=True)] == [
         marked["valid"],
         marked["picked"],

@@ -44,6 +44,11 @@ STAFF_PAGES = {
     "/notifications/": EVERYONE,
     "/notifications/settings/": EVERYONE,
     "/outbox/": {"manager", "director", "general_manager", "admin"},
+    "/privacy/access-log/": {"admin"},
+    "/privacy/access-log.xlsx": {"admin"},
+    "/privacy/customers/": {"admin"},
+    "/setup/": {"admin"},  # the company's first hour: the admin role and superusers
+    "/setup/staff/": {"admin"},
 }
 
 # URL names that are not pages to open: steps and forms posted from a page, htmx fragments, files of
@@ -53,6 +58,8 @@ NOT_PAGES = {
     "attachment_upload", "attachment", "task", "task_complete", "task_cancel", "improvement_step", "case_publish",
     "report_snapshot", "report_snapshot_file", "notifications_read_all", "notification_open", "delivery",
     "delivery_send_again", "survey", "survey_thanks", "saved_view_save", "saved_view_delete",
+    # a customer's personal data: kesu/customers/tests/test_subject_requests.py and test_access_log.py
+    "sensitive_field", "subject_customer", "subject_copy", "subject_correct", "subject_erase",
 }  # fmt: skip
 
 

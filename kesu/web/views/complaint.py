@@ -10,11 +10,12 @@ from kesu.attachments.selectors import attachment_for_user, complaint_attachment
 from kesu.attachments.services import INLINE_TYPES, attachment_add
 from kesu.complaints import services
 from kesu.complaints.models import EventKind
-from kesu.complaints.presenters import clock_out, customer_out
+from kesu.complaints.presenters import approval_steps_out, clock_out, customer_out
 from kesu.complaints.selectors import complaint_clocks, complaint_for_user, complaint_timeline
 from kesu.customers.services import personal_data_access_log
 from kesu.lib.errors import DomainError
 from kesu.tasks.selectors import complaint_tasks
+from kesu.triage.views import complaint_panels
 from kesu.web import presenters, selectors
 from kesu.web.actions import accountability_rows, allowed_actions, may_see_survey_link, task_rows, viewer_of
 from kesu.web.forms import AttachmentForm, NoteForm
@@ -53,6 +54,7 @@ def body_context(request, complaint, **forms) -> dict:
         "attachment_limit": settings.ATTACHMENT_MAX_BYTES,
         "plan": plan,
         "plan_remedies": [presenters.remedy_text(remedy) for remedy in plan.remedies] if plan else [],
+        "plan_steps": approval_steps_out(plan) if plan else [],
         "fields": presenters.field_rows(complaint),
         "regulator_fields": presenters.regulator_closing_fields(complaint, finding_label=finding_label, plan=plan)
         if complaint.regulator_case_number
@@ -67,6 +69,7 @@ def body_context(request, complaint, **forms) -> dict:
         "improvements": list(selectors.complaint_improvements(complaint, user)),
         "articles": list(selectors.complaint_articles(complaint, user)),
         "suggested_articles": list(selectors.suggested_articles(complaint, user)),
+        **complaint_panels(user, complaint),
         "note_form": forms.get("note_form") or NoteForm(),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
     }

@@ -14,6 +14,8 @@ from kesu.lib.errors import DomainError
 from kesu.processes.models import Process
 from kesu.processes.services import default_process
 from kesu.processes.vocabulary import Priority
+from kesu.triage.text import complaint_text
+from kesu.triage.views import intake_panels
 from kesu.web import selectors
 from kesu.web.forms import IntakeForm
 from kesu.web.views.common import fragment
@@ -119,18 +121,25 @@ def intake_check(request):
         fields=form.field_values(),
     )
     duplicates = []
+    customer = None
     phone = data.get("customer_phone", "")
-    if category and phone:
+    if phone:
         try:
             customer = selectors.customer_by_phone(normalize_phone(phone))
         except DomainError:
             customer = None
-        if customer is not None:
-            duplicates = list(selectors.open_duplicates(customer, category, request.user)[:5])
+    if category and customer is not None:
+        duplicates = list(selectors.open_duplicates(customer, category, request.user)[:5])
+    text = complaint_text(data.get("subject", ""), data.get("description", ""))
+    triage = intake_panels(
+        request.user, process, category=category, text=text, customer=customer, fields=form.field_values()
+    )
+    shown = {found.complaint.pk for found in triage["look_alikes"]}
     context = {
         "suggested": suggested,
         "suggested_label": Priority(suggested).label if suggested else "",
-        "duplicates": duplicates,
+        "duplicates": [complaint for complaint in duplicates if complaint.pk not in shown],
+        **triage,
     }
     return fragment(request, "web/intake/_check.html", context)
 

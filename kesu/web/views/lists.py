@@ -4,18 +4,19 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kesu.complaints.selectors import ComplaintFilters
-from kesu.web import exports, selectors
+from kesu.web import selectors
 from kesu.web.forms import ListFilterForm, SavedViewForm
 from kesu.web.models import SavedView
 from kesu.web.paging import CappedPaginator
 from kesu.web.views.common import fragment, is_htmx
+from kesu.web.views.privacy import reasoned_export
 
 PAGE_SIZE = 25
 
@@ -84,18 +85,13 @@ def complaint_list(request):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def complaint_export(request, fmt: str):
-    """The filtered list (customers masked), as it is sorted, up to exports.MAX_ROWS rows."""
+    """The filtered list (customers masked), as it is sorted, up to exports.MAX_ROWS rows, for a
+    reason the user types (asked first; the export is logged)."""
     rows = selectors.complaint_rows(request.user, list_query(_filter_form(request.GET)))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "xlsx":
-        content, content_type = exports.as_xlsx(rows), exports.XLSX
-    else:
-        content, content_type = exports.as_csv(rows), "text/csv; charset=utf-8"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="complaints-{stamp}.{fmt}"'
-    return response
+    return reasoned_export(request, rows, fmt=fmt, what=f"complaint list ({fmt})", filename=f"complaints-{stamp}")
 
 
 @login_required

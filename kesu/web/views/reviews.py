@@ -5,17 +5,16 @@ each list as Excel."""
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from kesu.complaints.selectors import red_marked_forms, review_picks
-from kesu.web import exports
 from kesu.web.actions import may_see_red_marks, may_see_review_picks
 from kesu.web.forms import PageForm
 from kesu.web.presenters import review_row
+from kesu.web.views.privacy import reasoned_export
 
 
 class ReviewForm(PageForm):
@@ -49,9 +48,10 @@ def reviews_page(request):
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def review_export(request, kind: str):
-    """The day's picks or the year's red-marked forms as the list's Excel (customers masked)."""
+    """The day's picks or the year's red-marked forms as the list's Excel (customers masked), for a
+    reason the user types (asked first; the export is logged)."""
     user = request.user
     allowed = may_see_red_marks(user) if kind == "red" else may_see_review_picks(user)
     if not allowed:
@@ -61,6 +61,4 @@ def review_export(request, kind: str):
         complaints, name = red_marked_forms(user, wanted["year"]), f"red-marked-{wanted['year']}"
     else:
         complaints, name = review_picks(user, wanted["day"]), f"case-review-{wanted['day']:%Y%m%d}"
-    response = HttpResponse(exports.as_xlsx(complaints), content_type=exports.XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return reasoned_export(request, complaints, fmt="xlsx", what=f"case review list ({kind})", filename=name)

@@ -57,6 +57,18 @@ def _plan(complaint, user, data, form):
     )
 
 
+def _hand_over(complaint, user, data, form):
+    process, category = form.target_parts()
+    services.complaint_hand_over(
+        complaint=complaint,
+        actor=user,
+        version=data["version"],
+        process=process,
+        category=category,
+        reason=data["reason"],
+    )
+
+
 def _involved(complaint, user, data, form):
     services.complaint_set_involved(complaint=complaint, actor=user, version=data["version"], staff=list(data["staff"]))
 
@@ -169,10 +181,12 @@ STEPS = {
     "pending": Step(
         forms.PendingForm, _versioned(services.complaint_put_pending, agreed_date="agreed_date", reason="reason")
     ),
+    "promise": Step(forms.PromiseForm, _versioned(services.complaint_promise_date, date="date", reason="reason")),
     "resume": Step(forms.ConfirmForm, _versioned(services.complaint_resume)),
     "wait_for_customer": Step(forms.ReasonForm, _versioned(services.complaint_wait_for_customer, reason="reason")),
     "customer_replied": Step(forms.NoteStepForm, _versioned(services.complaint_customer_replied, note="note")),
     "escalate": Step(forms.ReasonForm, _versioned(services.complaint_request_escalation, reason="reason")),
+    "hand_over": Step(forms.HandOverForm, _hand_over),
     "accept_escalation": Step(forms.ConfirmForm, _versioned(services.complaint_accept_escalation)),
     "priority": Step(
         forms.PriorityForm, _versioned(services.complaint_set_priority, priority="priority", reason="reason")

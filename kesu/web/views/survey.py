@@ -44,4 +44,7 @@ def survey_thanks(request, token: str):
     followup = survey_for_token(token)
     if followup is None:
         raise Http404
-    return render(request, "web/survey/thanks.html", {"followup": followup, "number": followup.complaint.number})
+    answered = followup.satisfaction
+    reopened = bool(answered) and followup.complaint.process.spec.follow_up.reopens_on(answered)
+    context = {"followup": followup, "number": followup.complaint.number, "reopened": reopened}
+    return render(request, "web/survey/thanks.html", context)

@@ -4,13 +4,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from kesu.accounts.models import User
+from kesu.core.first_run import keep_first_password
 from kesu.lib.errors import DomainError
 from kesu.lib.i18n import compile_catalogues
 from kesu.processes.services import process_load_template, template_names
 
 
 class Command(BaseCommand):
-    help = "Set Kesu up: translations, database, roles, the admin account (password printed once) and a process."
+    help = "Set Kesu up: translations, database, roles, the admin account (its first password printed) and a process."
 
     def add_arguments(self, parser):
         parser.add_argument("--process", action="append", default=[], help=f"template to load: {template_names()}")
@@ -32,4 +33,5 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, password=password, display_name="管理员")
-        self.stdout.write(self.style.SUCCESS(f"Admin account created: {username} / {password}  (shown once)"))
+        keep_first_password(password)
+        self.stdout.write(self.style.SUCCESS(f"Admin account created: {username} / {password}"))

@@ -5,5 +5,8 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Run the background worker (Huey): the clock sweep every minute and the queued tasks."
 
-    def handle(self, *args, **options):
-        call_command("run_huey")
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="log warnings and errors only (as `kesu run` does)")
+
+    def handle(self, *args, quiet, **options):
+        call_command("run_huey", quiet=quiet)

@@ -26,6 +26,24 @@
       channel.addEventListener("change", showRegulator);
       showRegulator();
     }
+    // A triage suggestion (kesu.triage) fills its field when clicked: the agent chooses, never the model.
+    document.addEventListener("click", function (event) {
+      var suggestion = event.target.closest(".kesu-suggestion");
+      if (!suggestion) {
+        return;
+      }
+      var select = document.getElementById("id_" + suggestion.dataset.field);
+      if (!select) {
+        return;
+      }
+      var option = Array.prototype.find.call(select.options, function (each) {
+        return each.value === suggestion.dataset.value || each.text.trim() === suggestion.dataset.label;
+      });
+      if (option) {
+        select.value = option.value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
     var invalid = form.querySelector(".is-invalid");
     if (invalid) {
       invalid.focus();

@@ -1,5 +1,6 @@
 """The day of a complaint in the browser: the agent records a phone complaint by keyboard alone, the
-handler investigates and proposes a plan, the supervisor approves it, the handler resolves it."""
+handler investigates and proposes a plan, the supervisor approves it, the customer accepts it on the
+phone (call_center: "与客户协商处理方案"), the handler resolves it."""
 
 import time
 
@@ -103,13 +104,20 @@ def test_a_phone_complaint_goes_from_intake_to_resolution(open_page, staff, call
     dialog.locator("#id_summary").fill("电话致歉，客户接受方案。")
     dialog.locator("button[type=submit]").click()
     handler.locator("#step-dialog").wait_for(state="hidden")
+
+    def accepted(dialog):
+        dialog.locator("input[name=accepted][value=yes]").check()
+        dialog.locator("#id_note").fill("客户同意退款并补偿。")
+
+    take_step(handler, "customer_response", accepted)
     take_step(handler, "resolve", lambda dialog: dialog.locator("#id_resolution").fill("已退款199元并补偿200元。"))
 
     complaint.refresh_from_db()
     assert complaint.status == Status.RESOLVED
     assert complaint.resolved_at <= timezone.now()
     timeline = handler.locator("#timeline").inner_text()
-    for entry in ["已受理", "已分派", "开始调查", "已认定", "已提交方案", "方案已批准", "客户联系", "处理完毕"]:
+    steps = "已受理 已分派 开始调查 已认定 已提交方案 方案已批准 客户联系 客户接受方案 处理完毕"
+    for entry in steps.split():
         assert entry in timeline, entry
     screenshot(handler, "complaint-resolved-zh")
 

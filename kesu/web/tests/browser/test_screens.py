@@ -178,6 +178,8 @@ def test_the_list_is_filtered_and_sorted_without_reloading(open_page, busy_day):
 
     assert page.evaluate("window.kesuMarker") == 1
     assert busy_day.number in page.inner_text("#list-results")
+    page.click("text=导出 Excel")
+    page.fill("#export-reason textarea, #export-reason input[name=reason]", "周例会统计")  # personal data: why
     with page.expect_download() as download:
-        page.click("text=导出 Excel")
+        page.click("#export-reason button[type=submit]")
     assert download.value.suggested_filename.endswith(".xlsx")
