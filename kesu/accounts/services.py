@@ -103,10 +103,11 @@ def _processes_naming(code: str) -> list[str]:
 
 
 def _department_codes(spec) -> set[str]:
-    """The departments a process's rules name: routing, remedies' tasks and findings' tasks."""
+    """The departments a process's rules name: routing, remedies' tasks, findings' tasks and reports."""
     findings_tasks = [task.department for finding in spec.findings.values() for task in finding.tasks]
     remedies = [rule.department for rule in spec.remedy_tasks.values()]
-    return {rule.department for rule in spec.routing} | set(remedies) | set(findings_tasks)
+    reports = [code for report in spec.reports for code in report.departments()]
+    return {rule.department for rule in spec.routing} | set(remedies) | set(findings_tasks) | set(reports)
 
 
 # ---- staff ---------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from kesu.complaints.models import Complaint
 
 class NotificationKind(models.TextChoices):
     ESCALATED_TO_YOU = "escalated_to_you", _("A complaint was escalated to you")
+    ESCALATION_REPORTED = "escalation_reported", _("A complaint went up a tier (for your information)")
     CLOCK_WARNING = "clock_warning", _("A deadline is near")
     CLOCK_BREACHED = "clock_breached", _("A deadline was missed")
     ASSIGNED_TO_YOU = "assigned_to_you", _("A complaint was assigned to you")

@@ -75,6 +75,9 @@ def notification_text(notification: Notification) -> str:
     number = notification.data.get("number", "")
     texts = {
         NotificationKind.ESCALATED_TO_YOU: _("Complaint %(number)s was escalated to you (tier %(tier)s)."),
+        NotificationKind.ESCALATION_REPORTED: _(
+            "Complaint %(number)s went up to tier %(tier)s; you are told for your information."
+        ),
         NotificationKind.CLOCK_WARNING: _("Complaint %(number)s: the deadline “%(clock)s” is near (%(due)s)."),
         NotificationKind.CLOCK_BREACHED: _("Complaint %(number)s: the deadline “%(clock)s” was missed (%(due)s)."),
         NotificationKind.ASSIGNED_TO_YOU: _("Complaint %(number)s was assigned to you."),

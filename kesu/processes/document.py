@@ -433,8 +433,32 @@ def _rough_length(text: str):
     return Duration.parse(text).length(BusinessCalendar(always_open=True))
 
 
+class Addressee(Strict):
+    """Someone named besides a role: everyone of a department ({department: management}, 管理部), or
+    a post's holder ({seat: service_director}; the backup while the holder is away)."""
+
+    department: str | None = None
+    seat: str | None = Field(default=None, pattern=KEY_PATTERN)
+
+    @model_validator(mode="after")
+    def _department_or_seat(self):
+        if bool(self.department) == bool(self.seat):
+            raise ValueError("name either a department or a post (seat), not both")
+        return self
+
+
+RoleOrAddressee = Annotated[
+    Annotated[Role, Tag("role")] | Annotated[Addressee, Tag("addressee")],
+    Discriminator(lambda entry: "role" if isinstance(entry, str) else "addressee"),
+]
+"""A role ("manager"), or a department or a post ({department: finance}, {seat: general_manager})."""
+
+
 class TierSpec(Strict):
-    """处理层级: who a complaint goes to at each escalation level (逐级上报)."""
+    """处理层级: who a complaint goes to at each escalation level (逐级上报). `also_notify`: who is
+    told that it reached the tier without being handed it (the customer-service director's 报备):
+    roles (their people nearest the complaint's department, as for the tier's own roles), posts,
+    departments."""
 
     level: int = Field(ge=1)
     label: Label
@@ -444,6 +468,7 @@ class TierSpec(Strict):
     )
     advises: bool = False
     """The tier advises and the handler keeps the case; else whoever accepts the escalation takes it over."""
+    also_notify: list[RoleOrAddressee] = []
 
 
 class EscalationCause(str, Enum):
@@ -627,7 +652,8 @@ class FollowUpSpec(Strict):
 class ReportSpec(Strict):
     """A periodic report on the period just ended: every week (last Monday–Sunday) on `weekday`
     (1 = Monday), every month, quarter or year on its `day`, at `at` o'clock in the process's time
-    zone; sent to the staff of the roles `to`. `by`: the breakdowns it shows first."""
+    zone; sent to `to`: roles ("manager": every manager of the company), departments and posts
+    (`Addressee`). `by`: the breakdowns it shows first."""
 
     key: str = Field(pattern=KEY_PATTERN)
     label: Label
@@ -635,8 +661,17 @@ class ReportSpec(Strict):
     weekday: int | None = Field(default=None, ge=1, le=7)
     day: int | None = Field(default=None, ge=1, le=28)
     at: dt.time = dt.time(8, 0)
-    to: list[Role] = [Role.MANAGER]
+    to: list[RoleOrAddressee] = [Role.MANAGER]
     by: list[str] = []
+
+    def roles(self) -> list[str]:
+        return [str(entry) for entry in self.to if isinstance(entry, str)]
+
+    def departments(self) -> list[str]:
+        return [entry.department for entry in self.to if isinstance(entry, Addressee) and entry.department]
+
+    def seats(self) -> list[str]:
+        return [entry.seat for entry in self.to if isinstance(entry, Addressee) and entry.seat]
 
 
 class CustomerMessage(str, Enum):

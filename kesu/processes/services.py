@@ -96,6 +96,7 @@ def process_load(*, document: ProcessDocument, make_default: bool = False) -> Pr
         {rule.department for rule in document.routing if rule.department}
         | {rule.department for rule in document.remedy_tasks.values()}
         | {task.department for category in document.categories for task in category.tasks}
+        | {code for report in document.reports for code in report.departments()}
     )
     _check_hand_overs(document)
     return process

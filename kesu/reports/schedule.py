@@ -1,6 +1,7 @@
 """Reports on schedule: each `reports:` entry of each process is produced once its period is over, at
 its day and time in the local time zone (the sweep asks every few minutes, so the time zone of the
-worker's own timer does not matter), once however many workers ask, and sent to its roles."""
+worker's own timer does not matter), once however many workers ask, and sent to the roles,
+departments and posts it names (`kesu.reports.recipients`)."""
 
 import datetime as dt
 
@@ -9,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from kesu.accounts.models import Department, User
+from kesu.accounts.models import Department
 from kesu.lib.errors import FieldError
 from kesu.notifications.alerts import robot_delivery, robots_watching
 from kesu.notifications.models import NotificationKind, RobotAlert
@@ -21,6 +22,7 @@ from kesu.reports.building import report_build
 from kesu.reports.models import ReportSnapshot
 from kesu.reports.periods import Period, due_at, last_period
 from kesu.reports.presenters import snapshot_summary
+from kesu.reports.recipients import report_addressees, report_recipients
 
 CATCH_UP = dt.timedelta(days=3)
 """A report missed while the worker was down is still produced this long after its time (not the
@@ -69,7 +71,7 @@ def _snapshot(
     process: Process, spec: ReportSpec, period: Period, *, scheduled: bool, user=None, filters=None
 ) -> ReportSnapshot:
     data = report_build(process.name, process.spec, spec.by, period, filters)
-    data["to"] = [str(role) for role in spec.to]
+    data |= report_addressees(spec)
     return ReportSnapshot.objects.create(
         process_name=process.name,
         key=spec.key,
@@ -83,11 +85,10 @@ def _snapshot(
 
 
 def _send(snapshot: ReportSnapshot, spec: ReportSpec) -> None:
-    """To the roles it names, in their inbox and by e-mail with the report attached; in short to the
-    group robots that take reports, of its process or of all."""
-    people = User.objects.filter(is_active=True, groups__name__in=[str(role) for role in spec.to]).distinct()
+    """To the roles, departments and posts it names, in their inbox and by e-mail with the report
+    attached; in short to the group robots that take reports, of its process or of all."""
     notify(
-        users=list(people),
+        users=report_recipients(spec),
         kind=NotificationKind.REPORT_READY,
         report_id=snapshot.pk,
         report_label=snapshot.label,

@@ -18,6 +18,7 @@ from kesu.followups.scheduling import follow_ups_done
 from kesu.improvements.models import ImprovementStatus
 from kesu.notifications.outbox import may_retry
 from kesu.processes.document import EscalationCause
+from kesu.reports.recipients import report_is_addressed_to
 from kesu.tasks.models import TaskStatus
 
 HANDLER_WORKING = frozenset({Status.ASSIGNED, Status.INVESTIGATING, Status.RESOLVING})
@@ -326,8 +327,6 @@ def may_see_outbox(user) -> bool:
 
 
 def may_read_report(user, snapshot) -> bool:
-    """Leaders read every report; anyone else the reports sent to their role (finance: penalties)."""
-    if may_see_reports(user):
-        return True
-    roles = set(user.groups.values_list("name", flat=True))
-    return bool(roles & set(snapshot.data.get("to", [])))
+    """Leaders read every report; anyone else the reports addressed to their role, their department
+    or a post they hold (the finance department: penalties and rewards)."""
+    return may_see_reports(user) or report_is_addressed_to(user, snapshot.data)

@@ -261,13 +261,14 @@ def post_name(key: str) -> str:
 
 
 def posts_named_by_processes() -> list[tuple[str, str]]:
-    """The posts the current processes' rules name (tiers, routing, approval steps), as (key, name)."""
+    """The posts the current processes' rules name (tiers, routing, approval steps, reports), as (key, name)."""
     keys = set()
     for name in Process.objects.order_by().values_list("name", flat=True).distinct():
         spec = Process.objects.current(name).spec
         keys |= {tier.seat for tier in spec.tiers if tier.seat}
         keys |= {rule.seat for rule in spec.routing if rule.seat}
         keys |= {step.seat for rule in spec.approvals for step in rule.steps() if step.seat}
+        keys |= {seat for report in spec.reports for seat in report.seats()}
     return sorted(((key, post_name(key)) for key in keys), key=lambda post: post[1])
 
 

@@ -37,12 +37,34 @@ def tier_people(complaint: Complaint, tier: TierSpec) -> tuple[User | None, list
         holder = seat_holder(tier.seat, complaint.department_id, excluding=involved)
         if holder:
             return holder, [holder]
-    with_role = User.objects.filter(is_active=True, is_away=False, groups__name__in=tier.roles).exclude(pk__in=involved)
+    return None, _nearest_with_roles(complaint, tier.roles, involved)
+
+
+def _nearest_with_roles(complaint: Complaint, roles: list[str], involved: set[int]) -> list[User]:
+    with_role = User.objects.filter(is_active=True, is_away=False, groups__name__in=roles).exclude(pk__in=involved)
     for departments in _where_to_look(complaint):
         people = list(with_role.filter(department__in=departments).distinct().order_by("pk")[:50])
         if people:
-            return None, people
-    return None, list(with_role.filter(department=None).distinct().order_by("pk")[:50])
+            return people
+    return list(with_role.filter(department=None).distinct().order_by("pk")[:50])
+
+
+def tier_onlookers(complaint: Complaint, tier: TierSpec, *, besides: list[User]) -> list[User]:
+    """Who is told the complaint reached `tier` without being handed it (`also_notify`, e.g. the
+    customer-service director's 报备): people with its roles nearest the complaint's department, the
+    holders of its posts, the people of its departments; never staff involved in the complaint, nor
+    those the tier itself calls (`besides`)."""
+    involved = set(complaint.involved_staff.values_list("pk", flat=True))
+    roles = [str(entry) for entry in tier.also_notify if isinstance(entry, str)]
+    people = _nearest_with_roles(complaint, roles, involved) if roles else []
+    for entry in (entry for entry in tier.also_notify if not isinstance(entry, str)):
+        if entry.seat:
+            people.append(seat_holder(entry.seat, complaint.department_id, excluding=involved))
+        else:
+            present = User.objects.filter(is_active=True, is_away=False, department__code=entry.department)
+            people += list(present.exclude(pk__in=involved).order_by("pk")[:50])
+    called = {person.pk for person in besides}
+    return list({person.pk: person for person in people if person and person.pk not in called}.values())
 
 
 def _where_to_look(complaint: Complaint) -> list[list[Department]]:
@@ -60,6 +82,7 @@ def escalate(complaint: Complaint, *, cause: EscalationCause, actor=None, reason
     if tier is None:
         raise DomainError(_("This process has no escalation tiers."), code="no_tiers")
     holder, people = tier_people(complaint, tier)
+    onlookers = tier_onlookers(complaint, tier, besides=people)
     complaint.tier = tier.level
     complaint.escalated_to = holder
     complaint.escalation_accepted_at = None
@@ -77,11 +100,19 @@ def escalate(complaint: Complaint, *, cause: EscalationCause, actor=None, reason
             "to": holder.username if holder else None,
             "notified": [person.username for person in people],
             "nobody": not people,
+            "told": [person.username for person in onlookers],
         },
     )
     notify(
         users=people,
         kind=NotificationKind.ESCALATED_TO_YOU,
+        complaint=complaint,
+        number=complaint.number,
+        tier=tier.level,
+    )
+    notify(
+        users=onlookers,
+        kind=NotificationKind.ESCALATION_REPORTED,
         complaint=complaint,
         number=complaint.number,
         tier=tier.level,

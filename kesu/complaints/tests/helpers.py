@@ -68,7 +68,8 @@ def call_center_variant(**changes):
     from kesu.processes.services import LIBRARY, process_load, process_parse
 
     data = yaml.safe_load((LIBRARY / "call_center.yaml").read_text(encoding="utf-8"))
-    data.update(version=data["version"] + 1, **changes)
+    data["version"] += 1
+    data.update(changes)
     return process_load(document=process_parse(yaml.safe_dump(data, allow_unicode=True)), make_default=True)
 
 

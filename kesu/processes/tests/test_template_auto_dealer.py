@@ -560,3 +560,46 @@ def test_while_the_department_manager_is_away_the_backup_is_called(as_, dealer, 
     clocks_sweep(now=at(2026, 10, 1, 10, 31))
 
     assert Complaint.objects.get(number=before_national_day).escalated_to == staff["manager"]
+
+
+# --- 报备: the customer-service director is told when a case goes up ---------------------------------
+
+
+def resolved_as_a_misunderstanding(as_, travel, number: str) -> None:
+    wang = as_("manager_wang")
+    step(wang, number, "start-investigation")
+    step(wang, number, "finding", finding="misunderstanding", note="异响为正常涡轮声")
+    contact(wang, number, "explanation", "礼貌说明涡轮工作声音")
+    travel(at(2026, 9, 30, 11))
+    step(wang, number, "resolve", resolution="已解释")
+
+
+def test_a_dissatisfied_customer_going_up_is_reported_to_the_service_director(as_, travel, before_national_day):
+    # "如果出现现场抱怨或不满意的客户，第一时间通知客服总监做报备以及现场处理"
+    resolved_as_a_misunderstanding(as_, travel, before_national_day)
+    travel(at(2026, 10, 1, 9))
+
+    follow_up(as_("follow_up"), before_national_day, "dissatisfied", outcome="客户仍认为异响是故障")
+
+    complaint = Complaint.objects.get(number=before_national_day)
+    escalated = complaint.events.get(kind="escalated")
+    assert (complaint.tier, complaint.escalated_to.username) == (2, "workshop_head")
+    assert (escalated.data["cause"], escalated.data["told"]) == ("customer_dissatisfied", ["director"])
+    [told] = [n for n in as_("director").get("/notifications").json() if n["kind"] == "escalation_reported"]
+    assert told["text"] == f"投诉 {before_national_day} 已上报至第 2 层，请知悉（报备）。"
+    assert not Notification.objects.filter(user__username="workshop_head", kind="escalation_reported").exists()
+
+
+def test_while_the_director_is_away_the_deputy_director_is_told_and_on_tier_3_too(as_, dealer, before_national_day):
+    director = dealer["people"]["director"]
+    director.is_away = True
+    director.save()
+
+    clocks_sweep(now=at(2026, 10, 1, 10, 31))  # the 24 hours missed: tier 2
+    clocks_sweep(now=at(2026, 10, 2, 10, 31))  # the 48 hours missed: tier 3
+
+    reported = Notification.objects.filter(kind="escalation_reported")
+    assert sorted(reported.values_list("user__username", "data__tier")) == [
+        ("deputy_director", 2),
+        ("deputy_director", 3),
+    ]

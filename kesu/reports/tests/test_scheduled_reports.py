@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
+from kesu.accounts.models import Department
 from kesu.accounts.roles import Role
 from kesu.complaints.models import Complaint
 from kesu.conftest import PHONE_INTAKE, make_staff
@@ -50,9 +51,12 @@ def test_the_templates_name_their_reports(every_template):
 def test_each_templates_report_is_produced_at_its_moment_in_shanghai_over_its_period_once_and_sent(
     every_template,
 ):
-    roles = {role for _process, spec in entries(every_template) for role in spec.to}
+    roles = {role for _process, spec in entries(every_template) for role in spec.roles()}
+    departments = {code for _process, spec in entries(every_template) for code in spec.departments()}
     for role in roles:
         make_staff(f"reader_{role}", role)
+    for code in departments:
+        make_staff(f"member_{code}", Role.DEPARTMENT_STAFF, department=Department.objects.get(code=code))
     for process, spec in entries(every_template):
         ReportSnapshot.objects.all().delete()  # each entry on its own: others fall due around it
         period = ENDED[spec.every]
@@ -68,7 +72,8 @@ def test_each_templates_report_is_produced_at_its_moment_in_shanghai_over_its_pe
         [snapshot] = this_one
         assert (snapshot.period_end, snapshot.scheduled) == (period.end, True)
         told = Notification.objects.filter(kind="report_ready", data__report_id=snapshot.pk)
-        assert sorted(told.values_list("user__username", flat=True)) == sorted(f"reader_{role}" for role in spec.to)
+        addressed = [f"reader_{role}" for role in spec.roles()] + [f"member_{code}" for code in spec.departments()]
+        assert sorted(told.values_list("user__username", flat=True)) == sorted(addressed), (process.name, spec.key)
 
 
 def test_a_weekly_report_on_tuesday_is_the_last_monday_to_sunday_at_8_in_shanghai(db):
@@ -107,7 +112,7 @@ def test_the_report_goes_to_the_roles_it_names_and_opens_from_the_notification(c
 
 def test_finance_reads_the_penalties_report_sent_to_it_and_an_agent_reads_none(db, staff):
     process_load_template("auto_dealer")
-    cashier = make_staff("cashier", Role.FINANCE)
+    cashier = make_staff("cashier", Role.FINANCE, department=Department.objects.get(code="finance"))
     reports_produce_due(now=shanghai(2027, 1, 4, 8))
     penalties = ReportSnapshot.objects.get(key="penalties_rewards")
     finance, agent = Client(), Client()
