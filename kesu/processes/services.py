@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import yaml
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
@@ -15,6 +15,11 @@ LIBRARY = Path(__file__).parent / "library"
 
 class InvalidProcess(DomainError):
     code = "invalid_process"
+
+
+class VersionTaken(DomainError):
+    status = 409
+    code = "conflict"
 
 
 def process_export(process: Process) -> str:
@@ -83,13 +88,21 @@ def process_load(*, document: ProcessDocument, make_default: bool = False) -> Pr
     process = process_existing_version(document)
     if process is None:
         newest = Process.objects.current(document.name)
-        process = Process.objects.create(
-            name=document.name,
-            version=document.version,
-            label=document.label.zh,
-            document=_stored_form(document),
-            is_default=bool(newest and newest.is_default),
-        )
+        try:
+            with transaction.atomic():
+                process = Process.objects.create(
+                    name=document.name,
+                    version=document.version,
+                    label=document.label.zh,
+                    document=_stored_form(document),
+                    is_default=bool(newest and newest.is_default),
+                )
+        except IntegrityError:  # the same version loaded at the same moment by another caller
+            raise VersionTaken(
+                _("Version %(version)d of %(name)s was loaded meanwhile; read it and load again if needed.")
+                % {"version": document.version, "name": document.name},
+                field="version",
+            ) from None
     if make_default or not Process.objects.filter(is_default=True).exists():
         process_make_default(process=process)
     _ensure_departments(

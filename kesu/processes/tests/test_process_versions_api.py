@@ -183,3 +183,16 @@ def test_ticking_default_in_the_admin_pages_leaves_one_default_process(call_cent
 
     assert saved.status_code == 302, saved.content.decode()[:2000]
     assert list(Process.objects.filter(is_default=True).values_list("name", flat=True)) == ["retail"]
+
+
+def test_a_version_loaded_by_someone_else_meanwhile_answers_409(as_admin, call_center, monkeypatch):
+    from kesu.processes import services
+
+    assert load_yaml(as_admin, call_center_data(version=NEXT)).status_code == 201
+    # The other caller's version committed after this one looked for it and before it wrote.
+    monkeypatch.setattr(services, "process_existing_version", lambda document: None)
+
+    raced = load_yaml(as_admin, call_center_data(version=NEXT))
+
+    assert (raced.status_code, raced.json()["errors"][0]["field"]) == (409, "version")
+    assert Process.objects.filter(name="call_center", version=NEXT).count() == 1
