@@ -69,17 +69,15 @@ CONTENT_SECURITY_POLICY = {
 
 class ContentSecurityPolicyMiddleware:
     """Every answer says what its page may load and run: only Kesu's own scripts, never inline ones,
-    and no framing. A view that may be framed (the portal's embeddable form) sets its own
-    `frame-ancestors` in the header, which then replaces the default one."""
+    and no framing. A view that may be framed (the portal's embeddable form) names who may frame it
+    in `response.frame_ancestors`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        own = response.get("Content-Security-Policy", "")
         policy = dict(CONTENT_SECURITY_POLICY)
-        if own.startswith("frame-ancestors "):
-            policy["frame-ancestors"] = own.removeprefix("frame-ancestors ")
+        policy["frame-ancestors"] = getattr(response, "frame_ancestors", policy["frame-ancestors"])
         response["Content-Security-Policy"] = "; ".join(f"{name} {value}" for name, value in policy.items())
         return response

@@ -153,7 +153,7 @@ def embed(request, process: str):
     """The form a company puts in its own site or app (a frame); KESU_PORTAL_EMBED_ORIGINS says who may."""
     response = submit(request, process, embedded=True)
     origins = " ".join(settings.PORTAL_EMBED_ORIGINS) or "'none'"
-    response["Content-Security-Policy"] = f"frame-ancestors 'self' {origins}"
+    response.frame_ancestors = f"'self' {origins}"  # kesu.lib.middleware.ContentSecurityPolicyMiddleware
     return response
 
 
