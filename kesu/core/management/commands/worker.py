@@ -9,4 +9,5 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="log warnings and errors only (as `kesu run` does)")
 
     def handle(self, *args, quiet, **options):
-        call_command("run_huey", quiet=quiet)
+        # Huey's --quiet stores False in `verbose` (warnings only); call_command sets the dest itself.
+        call_command("run_huey", **({"verbose": False} if quiet else {}))
