@@ -162,27 +162,35 @@ def _share_attachments(original: Complaint, handed: Complaint) -> None:
 
 
 def _close_as_handed_over(original: Complaint, handed: Complaint, *, actor, reason: str, rule) -> None:
-    """The original is finished here: its open tasks called off, its clocks stopped, its status
-    `handed_over`, its timeline naming the complaint that carries on."""
-    for task in original.tasks.filter(status=TaskStatus.OPEN):
-        task_cancel(task=task, actor=actor, reason=reason)
-    now = timezone.now()
-    clocks_stop_all(original, now)
-    before = original.status
-    original.status = Status.HANDED_OVER
-    original.closed_at = now
-    record(
-        original,
-        actor=actor,
-        kind=EventKind.HANDED_OVER,
-        from_status=before,
-        text=reason,
-        data={
-            "to_number": handed.number,
-            "to_link": reverse("web:complaint", args=[handed.number]),
-            "to_process": handed.process.name,
-            "to_version": handed.process.version,
-            "to_category": handed.category,
-            "rule": rule,
-        },
+    data = {
+        "to_process": handed.process.name,
+        "to_version": handed.process.version,
+        "to_category": handed.category,
+        "rule": rule,
+    }
+    complaint_close_for_successor(
+        original, handed, actor=actor, status=Status.HANDED_OVER, kind=EventKind.HANDED_OVER, reason=reason, data=data
     )
+
+
+def complaint_close_for_successor(
+    complaint: Complaint,
+    successor: Complaint,
+    *,
+    actor,
+    status: str,
+    kind: str,
+    reason: str,
+    data: dict,
+    task_reason: str = "",
+) -> None:
+    """The complaint ends here because `successor` carries the matter on (handed over, merged): its
+    open tasks called off, its clocks stopped, its status final, its timeline naming the successor."""
+    for task in complaint.tasks.filter(status=TaskStatus.OPEN):
+        task_cancel(task=task, actor=actor, reason=task_reason or reason)
+    now = timezone.now()
+    clocks_stop_all(complaint, now)
+    before = complaint.status
+    complaint.status, complaint.closed_at = status, now
+    link = {"to_number": successor.number, "to_link": reverse("web:complaint", args=[successor.number])}
+    record(complaint, actor=actor, kind=kind, from_status=before, text=reason, data={**link, **data})

@@ -2,16 +2,13 @@
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kesu.clocks.services import clocks_stop_all
 from kesu.complaints.models import Complaint, EventKind, Status
 from kesu.complaints.rules import require_handler, require_not_involved
 from kesu.complaints.services.common import OPEN_STATUSES, locked, record, require_status
+from kesu.complaints.services.handover import complaint_close_for_successor
 from kesu.lib.errors import FieldError, InvalidTransition
-from kesu.tasks.models import TaskStatus
-from kesu.tasks.services import task_cancel
 from kesu.triage.models import ComplaintMerge
 
 
@@ -31,10 +28,18 @@ def complaint_merge(*, duplicate: Complaint, into: Complaint, actor, version: in
     survivor = Complaint.objects.select_related("process").get(pk=into.pk)
     if survivor.status not in OPEN_STATUSES:
         raise InvalidTransition(_("Merge into a complaint that is still open."), field="into")
-    for task in duplicate.tasks.filter(status=TaskStatus.OPEN):
-        task_cancel(task=task, actor=actor, reason=reason or str(_("Merged into another complaint.")))
     duplicate = Complaint.objects.select_related("process").get(pk=duplicate.pk)
-    _close_as_merged(duplicate, survivor, actor=actor, reason=reason)
+    duplicate.waiting_for_customer = False
+    complaint_close_for_successor(
+        duplicate,
+        survivor,
+        actor=actor,
+        status=Status.CLOSED,
+        kind=EventKind.CLOSED,
+        reason=reason,
+        task_reason=reason or str(_("Merged into another complaint.")),
+        data={"merged_into": survivor.number},
+    )
     ComplaintMerge.objects.create(duplicate=duplicate, survivor=survivor, merged_by=actor, reason=reason)
     record(
         survivor,
@@ -49,24 +54,3 @@ def complaint_merge(*, duplicate: Complaint, into: Complaint, actor, version: in
         },
     )
     return survivor
-
-
-def _close_as_merged(duplicate: Complaint, survivor: Complaint, *, actor, reason: str) -> None:
-    now = timezone.now()
-    clocks_stop_all(duplicate, now)
-    before = duplicate.status
-    duplicate.status = Status.CLOSED
-    duplicate.closed_at = now
-    duplicate.waiting_for_customer = False
-    record(
-        duplicate,
-        actor=actor,
-        kind=EventKind.CLOSED,
-        from_status=before,
-        text=reason,
-        data={
-            "merged_into": survivor.number,
-            "to_number": survivor.number,
-            "to_link": reverse("web:complaint", args=[survivor.number]),
-        },
-    )
