@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import phonenumbers
+
 from kesu.demo import phrases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,8 +111,30 @@ def load(name: str, headers: dict, request, *, clients: int, seconds: float, max
         "p50_ms": percentile(0.50),
         "p95_ms": percentile(0.95),
         "p99_ms": percentile(0.99),
+        "max_ms": round(ordered[-1] * 1000, 1),
         "mean_ms": round(statistics.fmean(ordered) * 1000, 1),
     }
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU these processes (all their threads) have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def measured(server_pid: int, name: str, headers: dict, request, *, clients: int, seconds: float) -> dict:
+    """A scenario's latencies and the web workers' CPU per request it cost (PostgreSQL's not counted),
+    after one request per client (what a worker loads once, such as a triage model, is not measured)."""
+    load(name, headers, request, clients=clients, seconds=60, max_requests=clients)
+    workers = children(server_pid)
+    before = cpu_seconds(workers)
+    result = load(name, headers, request, clients=clients, seconds=seconds, max_requests=200_000)
+    result["cpu_ms_per_request"] = round((cpu_seconds(workers) - before) * 1000 / max(1, result["requests"]), 1)
+    return result
 
 
 def rss_mb(pid: int) -> float:
@@ -190,7 +214,9 @@ def prepare(env: dict, complaints: int) -> dict:
             "report = report_run(process_name='call_center', key='monthly', start=last.replace(day=1), end=last, "
             "user=User.objects.get(username='demo_manager')).pk; "
             "phones = list(Complaint.objects.order_by('-id').values_list('customer__phone', flat=True)[:200]); "
+            "recent = list(Complaint.objects.order_by('-id').values_list('process__name', 'customer__phone')[:200]); "
             "print(json.dumps({'numbers': numbers, 'phones': [p[3:] for p in phones], 'tracked': tracked, "
+            "'recent': recent, "
             "'portal': portal[0] if portal else None, 'report': report, "
             "'department': h.department.code, 'handler': h.username}))",
             env,
@@ -243,6 +269,27 @@ def report_timing(env: dict) -> dict:
         "print(json.dumps(timings))"
     )
     return json.loads(shell(code, env).strip().splitlines()[-1])
+
+
+TRAIN_ONE = """
+import json, resource, time
+from kesu.triage.services.training import triage_train
+started = time.perf_counter()
+model = triage_train({name!r})
+print(json.dumps({{"process": {name!r}, "status": model.status, "samples": model.samples,
+    "seconds": round(time.perf_counter() - started, 1), "score": model.score, "accuracy": model.accuracy,
+    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}}))
+"""
+
+
+def triage_training(env: dict) -> list[dict]:
+    """Each process's nightly training as the worker runs it, each in a process of its own (its memory)."""
+    names = shell(
+        "from kesu.processes.models import Process; "
+        "print(' '.join(sorted(set(Process.objects.values_list('name', flat=True)))))",
+        env,
+    ).split()
+    return [json.loads(shell(TRAIN_ONE.format(name=name), env).strip().splitlines()[-1]) for name in names]
 
 
 class Sink:
@@ -349,6 +396,14 @@ def import_timing(env: dict, rows: int = 100_000) -> dict:
     }
 
 
+SUBJECTS = [subject for group in phrases.SUBJECTS.values() for subject in group]
+
+
+def a_complaint_text() -> str:
+    """Varied like the demo's complaints, so that the newest rows stay like real ones for the searches."""
+    return f"{random.choice(SUBJECTS)}。" + "".join(random.sample(phrases.DETAILS, 2))
+
+
 def scenarios(facts: dict, duration: float) -> list[tuple]:
     """(name, the caller's headers, a request maker, clients, seconds): the API, then the web pages."""
 
@@ -358,17 +413,15 @@ def scenarios(facts: dict, duration: float) -> list[tuple]:
     agent, supervisor, handler = bearer("demo_agent"), bearer("demo_supervisor"), bearer("demo_handler_0")
     api = "/api/v1/complaints"
 
-    subjects = [subject for group in phrases.SUBJECTS.values() for subject in group]
-
     def intake():
-        """Varied like the demo's complaints, so that the newest rows stay like real ones for the searches."""
+        """A phone intake of call_center, from a customer of its own."""
         phone = f"13{random.randint(0, 999_999_999):09d}"
         body = {
             "process": "call_center",
             "channel": "phone",
             "category": "service_quality",
             "customer": {"phone": phone, "name": random.choice(phrases.SURNAMES) + random.choice(phrases.GIVEN)},
-            "description": f"{random.choice(subjects)}。" + "".join(random.sample(phrases.DETAILS, 2)),
+            "description": a_complaint_text(),
         }
         return "POST", api, body
 
@@ -425,8 +478,38 @@ def scenarios(facts: dict, duration: float) -> list[tuple]:
         ("dashboard counts", supervisor, lambda: ("GET", "/api/v1/reports/dashboard", None), 4, duration),
         ("dashboard of a handler", handler, lambda: ("GET", "/api/v1/reports/dashboard", None), 4, duration),
         ("monthly report", supervisor, lambda: ("GET", f"/api/v1/reports/monthly?month={month}", None), 2, duration),
+        *triage_scenarios(facts, duration, agent),
         *page_scenarios(facts, duration),
     ]
+
+
+def triage_scenarios(facts: dict, duration: float, agent: dict) -> list[tuple]:
+    """What the intake page asks while the agent types: suggestions, then open complaints like it."""
+
+    def suggest():
+        return "POST", "/api/v1/triage/suggest", {"process": "call_center", "description": a_complaint_text()}
+
+    # the demo's customers include numbers of prefixes no phone has (140…, 160…), refused at intake
+    recent = [(process, phone) for process, phone in facts["recent"] if _valid(phone)]
+
+    def duplicates():
+        process, phone = random.choice(recent)
+        order = {"order_number": f"DD{random.randint(0, 99_999_999):08d}"}
+        body = {"process": process, "customer_phone": phone, "fields": order, "description": a_complaint_text()}
+        return "POST", "/api/v1/triage/duplicates", body
+
+    def duplicates_of_complaint():
+        return "GET", f"/api/v1/triage/complaints/{random.choice(facts['numbers'])}/duplicates", None
+
+    return [
+        ("triage: suggestion at intake", agent, suggest, 4, duration),
+        ("triage: duplicates at intake", agent, duplicates, 4, duration),
+        ("triage: duplicates of a complaint", agent, duplicates_of_complaint, 4, duration),
+    ]
+
+
+def _valid(phone: str) -> bool:
+    return phonenumbers.is_valid_number(phonenumbers.parse(phone))
 
 
 def page_scenarios(facts: dict, duration: float) -> list[tuple]:
@@ -468,7 +551,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--complaints", type=int, default=int(os.environ.get("BENCH_COMPLAINTS", 10000)))
     parser.add_argument("--seconds", type=float, default=10, help="duration of each read scenario")
-    parser.add_argument("--only", default="", help="run only the scenarios whose name contains this")
+    parser.add_argument(
+        "--only", default="", help="run only the scenarios whose name contains this (and none of the other timings)"
+    )
     args = parser.parse_args()
     env = {
         **os.environ,
@@ -479,6 +564,7 @@ def main() -> None:
         "KESU_PORTAL_REQUESTS_PER_ADDRESS_HOUR": "100000000",
     }
     facts = prepare(env, args.complaints)
+    training = triage_training(env) if "triage" in args.only or not args.only else []
     gunicorn = [sys.executable, "-m", "gunicorn", "-c", "python:kesu.web_server"]
     server = subprocess.Popen(
         [*gunicorn, "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
@@ -488,7 +574,7 @@ def main() -> None:
     try:
         _wait_for_server()
         results = [
-            load(name, headers, request, clients=clients, seconds=seconds, max_requests=200_000)
+            measured(server.pid, name, headers, request, clients=clients, seconds=seconds)
             for name, headers, request, clients, seconds in scenarios(facts, args.seconds)
             if args.only in name
         ]
@@ -502,10 +588,18 @@ def main() -> None:
         "demo_seconds": facts["demo_seconds"],
         "machine": f"{os.cpu_count()} cores",
         "results": results,
-        "sweep": sweep_timing(env),
-        "reports": report_timing(env),
-        "outbox": outbox_timing(env),
-        "import": import_timing(env),
+        "triage_training": training,
+        # the timings beside the scenarios, unless only some scenarios were asked for
+        **(
+            {}
+            if args.only
+            else {
+                "sweep": sweep_timing(env),
+                "reports": report_timing(env),
+                "outbox": outbox_timing(env),
+                "import": import_timing(env),
+            }
+        ),
         "web_worker_rss_mb": web_rss,
     }
     _print(report)
@@ -528,16 +622,23 @@ def _wait_for_server() -> None:
 
 def _print(report: dict) -> None:
     print(f"\nKesu bench — {report['complaints']} complaints, {report['machine']}, {report['date']}")
-    print(f"{'scenario':34} {'clients':>7} {'req':>7} {'err':>5} {'req/s':>8} {'p50':>7} {'p95':>7} {'p99':>7}")
+    print(
+        f"{'scenario':34} {'clients':>7} {'req':>7} {'err':>5} {'req/s':>8} {'p50':>7} {'p95':>7} {'p99':>7} "
+        f"{'max':>7} {'cpu/req':>7}"
+    )
     for row in report["results"]:
         print(
             f"{row['scenario']:34} {row['clients']:>7} {row['requests']:>7} {row['errors']:>5} {row['rps']:>8} "
-            f"{row['p50_ms']:>7} {row['p95_ms']:>7} {row['p99_ms']:>7}"
+            f"{row['p50_ms']:>7} {row['p95_ms']:>7} {row['p99_ms']:>7} {row['max_ms']:>7} "
+            f"{row['cpu_ms_per_request']:>7}"
         )
-    print(f"sweep: {report['sweep']}")
-    print(f"scheduled report built (call_center, three periods each): {report['reports']}")
-    print(f"outbox (webhooks to a local sink, kesu deliver): {report['outbox']}")
-    print(f"history import (kesu import of a generated CSV): {report['import']}")
+    for row in report["triage_training"]:
+        print(f"triage training: {row}")
+    if "sweep" in report:
+        print(f"sweep: {report['sweep']}")
+        print(f"scheduled report built (call_center, three periods each): {report['reports']}")
+        print(f"outbox (webhooks to a local sink, kesu deliver): {report['outbox']}")
+        print(f"history import (kesu import of a generated CSV): {report['import']}")
     print(f"web worker RSS: {report['web_worker_rss_mb']} MB; demo load: {report['demo_seconds']} s")
 
 

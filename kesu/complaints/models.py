@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -10,6 +12,23 @@ from kesu.customers.models import Customer
 from kesu.lib.choices import choice_label
 from kesu.processes.models import Process
 from kesu.processes.vocabulary import Channel, Priority
+
+IDENTIFYING_FIELDS = (
+    "order_number",
+    "receipt_number",
+    "waybill_number",
+    "licence_plate",
+    "vin",
+    "repair_order",
+    "equipment_serial",
+)
+"""Process fields that name one order, vehicle or unit: the same value is the same matter. Each is
+indexed where a complaint has it, so that finding the complaints naming a value reads a few rows."""
+
+
+def identifier_value(key: str) -> Cast:
+    """A complaint's identifying field as text, as its index holds it (compared as text, not as JSON)."""
+    return Cast(KT(f"fields__{key}"), TextField())
 
 
 class SearchTermsField(models.TextField):
@@ -203,6 +222,10 @@ class Complaint(models.Model):
             models.Index(fields=["process", "pending_until"], name="complaint_pending", condition=Q(status="pending")),
             models.Index(fields=["picked_at"], name="complaint_picked", condition=Q(picked_for_review=True)),
             models.Index(fields=["red_marked_at"], name="complaint_red_marked", condition=Q(red_marked=True)),
+            *(
+                models.Index(identifier_value(key), name=f"complaint_{key}", condition=Q(fields__has_key=key))
+                for key in IDENTIFYING_FIELDS
+            ),
         ]
         permissions = [
             ("intake_complaint", "Can take in a complaint"),

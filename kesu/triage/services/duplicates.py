@@ -15,22 +15,12 @@ from django.db.models import FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from kesu.complaints.models import Complaint
+from kesu.complaints.models import IDENTIFYING_FIELDS, Complaint, identifier_value
 from kesu.complaints.selectors import complaints_visible_to
 from kesu.complaints.services.common import OPEN_STATUSES
 from kesu.customers.models import Customer
 from kesu.triage.text import complaint_text, estimated_similarity, minhash
 
-IDENTIFYING_FIELDS = (
-    "order_number",
-    "receipt_number",
-    "waybill_number",
-    "licence_plate",
-    "vin",
-    "repair_order",
-    "equipment_serial",
-)
-"""Process fields that name one order, vehicle or unit: the same value is the same matter."""
 WINDOW_DAYS = 90
 CANDIDATES = 50
 SIMILARITY = 0.3
@@ -69,7 +59,8 @@ def duplicates_for(
 ) -> list[Duplicate]:
     """Open complaints the user may see that look like the same matter as this text, most similar first."""
     identifiers = {key: str(value) for key, value in (fields or {}).items() if key in IDENTIFYING_FIELDS and value}
-    conditions = [Q(**{f"fields__{key}": value}) for key, value in identifiers.items()]
+    # each written as its partial index reads: the key present, its text equal
+    conditions = [Q(fields__has_key=key, **{f"identifier_{key}": value}) for key, value in identifiers.items()]
     if customer is not None:
         conditions.append(Q(customer=customer))
     if not text.strip() or not conditions:
@@ -78,8 +69,11 @@ def duplicates_for(
     for condition in conditions[1:]:
         same |= condition
     since = timezone.now() - dt.timedelta(days=WINDOW_DAYS)
-    candidates = complaints_visible_to(user).filter(
-        same, process__name=process_name, status__in=OPEN_STATUSES, received_at__gte=since
+    aliases = {f"identifier_{key}": identifier_value(key) for key in identifiers}
+    candidates = (
+        complaints_visible_to(user)
+        .alias(**aliases)
+        .filter(same, process__name=process_name, status__in=OPEN_STATUSES, received_at__gte=since)
     )
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude)

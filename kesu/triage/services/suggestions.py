@@ -115,18 +115,19 @@ def weighed_most(classifier, x, class_index: int, features, words: list[str]) ->
 
 
 def _load(model_id: int) -> _Loaded:
+    """The fitted model from the cache, else from its row; loaded under the lock, so that the
+    requests asking for it at once wait for one load instead of each loading it (a second or two)."""
     with _lock:
         if model_id in _loaded:
             _loaded.move_to_end(model_id)
             return _loaded[model_id]
-    data = TriageModel.objects.values_list("pipeline", flat=True).get(pk=model_id)
-    fitted = load_pipeline(data)
-    loaded = _Loaded(fitted["vectorizer"], fitted["classifiers"], fitted["vectorizer"].get_feature_names_out())
-    with _lock:
+        data = TriageModel.objects.values_list("pipeline", flat=True).get(pk=model_id)
+        fitted = load_pipeline(data)
+        loaded = _Loaded(fitted["vectorizer"], fitted["classifiers"], fitted["vectorizer"].get_feature_names_out())
         _loaded[model_id] = loaded
         while len(_loaded) > _CACHE_SIZE:
             _loaded.popitem(last=False)
-    return loaded
+        return loaded
 
 
 def _labellers(process: Process) -> dict:

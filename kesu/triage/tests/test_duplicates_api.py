@@ -2,8 +2,9 @@
 and one is merged into the other with both timelines kept."""
 
 import pytest
+from django.db import connection
 
-from kesu.complaints.models import Complaint, Event
+from kesu.complaints.models import Complaint, Event, identifier_value
 from kesu.complaints.tests.helpers import api_version
 from kesu.triage.models import ComplaintMerge
 
@@ -137,3 +138,18 @@ def test_who_may_look_for_duplicates(agent, as_):
     assert look(as_("handler"), CAKE_AGAIN).status_code == 200
     assert look(as_("quality_clerk"), CAKE_AGAIN).status_code == 403
     assert as_("outsider").get(f"/triage/complaints/{number}/duplicates").status_code == 404
+
+
+@pytest.mark.django_db
+def test_complaints_naming_an_order_number_are_found_through_its_index():
+    """At a million complaints the identifier's condition must read its partial index, not every row."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan checked is PostgreSQL's")
+    naming = Complaint.objects.alias(identifier_order_number=identifier_value("order_number")).filter(
+        fields__has_key="order_number", identifier_order_number="DD2026-001"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = naming.explain()
+
+    assert "complaint_order_number" in plan
