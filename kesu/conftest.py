@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kesu.accounts.models import ApiToken, Department, IntegrationKey, User
 from kesu.accounts.roles import Role
+from kesu.lib.configuration import forget_configuration
 from kesu.notifications.models import Delivery
 from kesu.notifications.outbox import outbox_send
 from kesu.notifications.tests.test_sms import serve
@@ -31,13 +32,14 @@ def _test_settings(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_per_process_caches():
-    """Each test reads the official holiday schedules and the company's name of its own database: the
-    per-process caches (`kesu.processes.schedules`, `kesu.web.setup`) would outlive the test's rollback
-    (and expire at a random moment)."""
+    """Each test reads the official holiday schedules, the company's name and the configuration of
+    its own database: the per-process caches (`kesu.processes.schedules`, `kesu.web.setup`,
+    `kesu.lib.configuration`) would outlive the test's rollback (and expire at a random moment)."""
     from kesu.web.setup import forget_company_name
 
     forget_official_schedule()
     forget_company_name()
+    forget_configuration()
 
 
 class Api:

@@ -3,20 +3,19 @@
 from django.utils import timezone
 from ninja.security import APIKeyHeader, HttpBearer
 
-from kesu.accounts.models import ApiToken, IntegrationKey
-from kesu.accounts.selectors import with_permissions
+from kesu.accounts.models import IntegrationKey
+from kesu.accounts.selectors import token_with_permissions
 
 
 class StaffToken(HttpBearer):
     """`Authorization: Bearer <token>`; `request.auth` is the staff member."""
 
     def authenticate(self, request, token: str):
-        # the hash is unique: iterating skips the ORDER BY that .first() would build (0.2 ms a request)
-        found = next(iter(ApiToken.objects.matching(token).select_related("user")), None)
+        found = token_with_permissions(token)
         if found is None or not found.user.is_active or found.expires_at <= timezone.now():
             return None
         request.api_token = found
-        request.user = with_permissions(found.user)
+        request.user = found.user
         return request.user
 
 

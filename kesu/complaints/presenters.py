@@ -113,15 +113,24 @@ def _follow(value, path: str):
 
 
 def intake_out(complaint: Complaint) -> dict:
-    """The new complaint as intake answers, from what intake already holds (one query: its clocks)."""
+    """The new complaint as intake answers, from what intake already holds."""
     return {
         **complaint_summary_out(summary_row(complaint)),
         "process": {"name": complaint.process.name, "version": complaint.process.version},
         "description": complaint.description,
         "demand": complaint.demand,
         "fields": complaint.fields,
-        "clocks": [clock_out(clock, complaint.process.spec) for clock in complaint_clocks(complaint)],
+        "clocks": [clock_out(clock, complaint.process.spec) for clock in _intake_clocks(complaint)],
     }
+
+
+def _intake_clocks(complaint: Complaint) -> list[Clock]:
+    """The clocks intake wrote, as it holds them, unless a first step moved them since (assignment by
+    rule, escalation: each is recorded with a new version); then read back."""
+    version, clocks = complaint.written_clocks
+    if version != complaint.version:
+        return list(complaint_clocks(complaint))
+    return sorted(clocks, key=lambda clock: (clock.started_at, clock.pk))
 
 
 def channel_intake_out(complaint: Complaint) -> dict:
@@ -302,9 +311,9 @@ def clock_out(clock: Clock, spec: ProcessDocument, now: dt.datetime | None = Non
         "label": spec.clock_label(clock.key),
         "state": state,
         "limit": clock.limit,
-        "started_at": clock.started_at,
-        "due_at": clock.due_at,
-        "stopped_at": clock.stopped_at,
+        "started_at": _utc(clock.started_at),
+        "due_at": _utc(clock.due_at),
+        "stopped_at": _utc(clock.stopped_at),
         "remaining_seconds": remaining,
         "warning": live and clock.warn_at <= now < clock.due_at,
         "overdue": live and clock.due_at <= now,
@@ -312,6 +321,11 @@ def clock_out(clock: Clock, spec: ProcessDocument, now: dt.datetime | None = Non
         "provisional": clock.state != ClockState.STOPPED
         and deadline_is_provisional(spec.calendar, clock.limit, clock.started_at, clock.due_at),
     }
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """A time as the database gives it back, also one just computed (a calendar's due times are in its zone)."""
+    return moment.astimezone(dt.UTC) if moment else None
 
 
 def event_out(event: Event) -> dict:

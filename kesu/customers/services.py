@@ -1,5 +1,7 @@
+from functools import cache
+
 import phonenumbers
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +44,8 @@ def customer_find_or_create(*, phone: str = "", email: str = "", **details) -> C
     email = normalize_email(email)
     if not phone:
         return customer_with_email(email) or _created(lambda: customer_with_email(email), email=email, **details)
+    if not email:
+        return _found_or_created_by_phone(Customer(phone=phone, **details))
 
     def by_phone():
         return Customer.objects.filter(phone=phone).first()
@@ -55,6 +59,29 @@ def customer_find_or_create(*, phone: str = "", email: str = "", **details) -> C
         return _created(by_phone, phone=phone, email=email, **details)
     except IntegrityError:  # the e-mail became another new customer's meanwhile
         return _created(by_phone, phone=phone, email="", **details)
+
+
+def _found_or_created_by_phone(new: Customer) -> Customer:
+    """The customer with `new`'s phone, else `new` saved: one statement, whose unique index on the
+    phone makes concurrent intakes for the same new phone end with one customer."""
+    fields = [field for field in Customer._meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(new, add=True), connection) for field in fields]
+    return next(iter(Customer.objects.raw(_upsert_by_phone_sql(), values)))
+
+
+@cache
+def _upsert_by_phone_sql() -> str:
+    """INSERT … ON CONFLICT on the partial unique index of the phone (PostgreSQL; SQLite 3.35+):
+    a known customer's row is returned as it is (the no-op update makes RETURNING give it)."""
+    quote = connection.ops.quote_name
+    fields = [field for field in Customer._meta.concrete_fields if not field.primary_key]
+    phone = quote("phone")
+    return (
+        f"INSERT INTO {quote(Customer._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({phone}) WHERE NOT ({phone} = '') DO UPDATE SET {phone} = EXCLUDED.{phone} "
+        f"RETURNING {', '.join(quote(field.column) for field in Customer._meta.concrete_fields)}"
+    )
 
 
 def _created(find, **fields) -> Customer:

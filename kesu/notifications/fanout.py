@@ -6,6 +6,7 @@ loads (`kesu demo`) write events without it.
 """
 
 from kesu.complaints.models import Event
+from kesu.lib.configuration import configuration
 from kesu.notifications.alerts import robot_alerts_for
 from kesu.notifications.customer import customer_messages_send
 from kesu.notifications.models import Delivery, DeliveryChannel, WebhookEndpoint
@@ -56,9 +57,14 @@ def webhook_deliveries(event: Event) -> list[Delivery]:
             complaint=event.complaint,
             endpoint=endpoint,
         )
-        for endpoint in WebhookEndpoint.objects.filter(is_active=True)
+        for endpoint in active_webhook_endpoints()
         if not endpoint.event_types or kind in endpoint.event_types
     ]
+
+
+def active_webhook_endpoints() -> tuple[WebhookEndpoint, ...]:
+    """From the worker's configuration cache (`kesu.lib.configuration`): shared, never change them."""
+    return configuration("webhook_endpoints", lambda: tuple(WebhookEndpoint.objects.filter(is_active=True)))
 
 
 def _message_values(event: Event) -> dict:

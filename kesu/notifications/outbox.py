@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kesu.lib.configuration import configuration_changed
 from kesu.lib.errors import NotAllowed
 from kesu.notifications.channels import Outcome, transports
 from kesu.notifications.models import Delivery, DeliveryAttempt, DeliveryStatus, WebhookEndpoint
@@ -188,6 +189,7 @@ def _settle(delivery: Delivery, outcome: Outcome, *, duration_ms: int) -> None:
             WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(
                 is_active=False, disabled_reason=outcome.error[:200] or outcome.code
             )
+            configuration_changed()  # update sends no post_save
 
 
 def _wait_after(attempts: int, asked: float | None) -> dt.timedelta:

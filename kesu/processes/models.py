@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kesu.lib.configuration import configuration
 from kesu.processes.calendar import OFFICIAL_SCHEDULE_COUNTRY, BusinessCalendar
 from kesu.processes.document import ProcessDocument
 
@@ -57,11 +58,11 @@ class Process(models.Model):
 
     @cached_property
     def calendar(self) -> BusinessCalendar:
-        """The process's working calendar with the company's overrides (read once per instance) and,
+        """The process's working calendar with the company's overrides (`calendar_overrides`) and,
         for China, the official schedules entered or imported (see `schedules.official_schedule`)."""
         from kesu.processes.schedules import official_schedule  # schedules' services use these models
 
-        overrides = dict(CalendarOverride.objects.values_list("day", "is_working_day"))
+        overrides = calendar_overrides()
         calendar = self.spec.calendar.build(
             days_off={day for day, working in overrides.items() if not working},
             working_days={day for day, working in overrides.items() if working},
@@ -81,6 +82,12 @@ def _parsed_once(key: tuple, document) -> ProcessDocument:
     if key not in _PARSED:
         _PARSED[key] = ProcessDocument.model_validate(document())
     return _PARSED[key]
+
+
+def calendar_overrides() -> dict[dt.date, bool]:
+    """The company's own days, each to whether it is worked (from the worker's configuration cache)."""
+    days = CalendarOverride.objects.values_list("day", "is_working_day")
+    return configuration("calendar_overrides", lambda: dict(days))
 
 
 class CalendarOverride(models.Model):

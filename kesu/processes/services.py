@@ -1,3 +1,4 @@
+import copy
 from pathlib import Path
 
 import yaml
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
 from kesu.accounts.models import Department
+from kesu.lib.configuration import configuration, configuration_changed
 from kesu.lib.errors import DomainError
 from kesu.processes.document import ProcessDocument
 from kesu.processes.models import Process
@@ -132,6 +134,7 @@ def _ensure_departments(codes: set[str]) -> None:
     """Departments the routing and the remedy tasks name exist (named after their code until an admin renames them)."""
     existing = set(Department.objects.filter(code__in=codes).values_list("code", flat=True))
     Department.objects.bulk_create([Department(code=code, name=code) for code in sorted(codes - existing)])
+    configuration_changed()  # bulk_create sends no post_save
 
 
 @transaction.atomic
@@ -139,6 +142,7 @@ def process_make_default(*, process: Process) -> None:
     Process.objects.exclude(name=process.name).update(is_default=False)
     Process.objects.filter(name=process.name).update(is_default=True)
     process.is_default = True
+    configuration_changed()  # update sends no post_save
 
 
 @transaction.atomic
@@ -165,3 +169,10 @@ def process_load_template(name: str, *, make_default: bool = False) -> Process:
 
 def default_process() -> Process | None:
     return Process.objects.defer("document").filter(is_default=True).order_by("-version").first()
+
+
+def intake_process(name: str | None) -> Process | None:
+    """The version new complaints of process `name` (None: of the default process) start under,
+    from the worker's configuration cache (`kesu.lib.configuration`): a copy of its own per caller."""
+    process = configuration(("process", name), lambda: Process.objects.current(name) if name else default_process())
+    return copy.copy(process)

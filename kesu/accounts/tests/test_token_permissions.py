@@ -1,4 +1,4 @@
-"""A bearer token brings its staff member's permissions with it: one query, then has_perm from memory."""
+"""A bearer token brings its staff member's permissions with it: one query for both, then has_perm from memory."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
@@ -29,7 +29,7 @@ def test_the_permissions_are_those_django_loads(staff):
         loaded = staff_token.authenticate(Request(), key)
     fresh = User.objects.get(pk=supervisor.pk)
 
-    assert len(queries) == 2  # the token with its user, the permissions
+    assert len(queries) == 1  # the token with its user and their permissions
     assert (
         loaded.get_user_permissions()
         == fresh.get_user_permissions()

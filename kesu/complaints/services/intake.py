@@ -26,7 +26,7 @@ from kesu.notifications.models import NotificationKind
 from kesu.notifications.services import notify
 from kesu.processes.document import EscalationCause, ProcessDocument, Trigger, rule_facts
 from kesu.processes.models import Process
-from kesu.processes.services import default_process
+from kesu.processes.services import intake_process
 from kesu.processes.vocabulary import Channel
 from kesu.tasks.services import tasks_for_category
 
@@ -265,6 +265,7 @@ def complaint_write(*, intake: Intake, checked: _Checked, number: str, customer,
             data={**checked.taken_over, "to_process": process.name, "to_category": complaint.category},
         )
     Clock.objects.bulk_create(clocks)
+    complaint.written_clocks = (complaint.version, clocks)  # for the answer (`presenters.intake_out`)
     return complaint
 
 
@@ -297,7 +298,7 @@ def _assign_by_rule(complaint: Complaint, handler) -> None:
 
 
 def _process(name: str | None) -> Process:
-    process = Process.objects.current(name) if name else default_process()
+    process = intake_process(name)
     if process is None:
         raise FieldError("process", _("Unknown process.") if name else _("No default process is set up."))
     return process

@@ -4,10 +4,12 @@ department or, by a rule naming a process, to another process (转交)."""
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.models import Department, User
+from kesu.accounts.selectors import department_if_active
 from kesu.complaints.services.escalation import seat_holder
 from kesu.lib.errors import FieldError
 from kesu.processes.document import CategorySpec, ProcessDocument, RoutingRule
 from kesu.processes.models import Process
+from kesu.processes.services import intake_process
 
 
 def priority_by_rules(spec: ProcessDocument, facts: dict, default: str) -> str:
@@ -24,7 +26,7 @@ def route(spec: ProcessDocument, facts: dict) -> tuple[Department | None, User |
     for rule in spec.routing:
         if rule.hands_over or not rule.when.holds(**facts):
             continue
-        department = Department.objects.filter(code=rule.department, is_active=True).first()
+        department = department_if_active(rule.department)
         holder = seat_holder(rule.seat, department.pk if department else None) if rule.seat else None
         if holder is not None and not holder.has_perm("complaints.handle_complaint"):
             holder = None
@@ -44,7 +46,7 @@ def hand_over_rule(spec: ProcessDocument, facts: dict) -> tuple[int, RoutingRule
 def hand_over_target(rule: RoutingRule, *, field: str) -> tuple[Process, CategorySpec]:
     """The current version of the process the rule hands over to, and the category it names there;
     FieldError on `field` when that process is not loaded or has no such category."""
-    target = Process.objects.current(rule.process)
+    target = intake_process(rule.process)
     if target is None:
         raise FieldError(
             field,

@@ -117,7 +117,7 @@ def test_the_list_and_reads_cost_few_queries(as_, varied):
             assert api_client.get(path).status_code == 200
         counts[name] = len(queries)
 
-    # the token with its user, their permissions; the page; for one complaint: the complaint,
+    # the token with its user and their permissions; the page; for one complaint: the complaint,
     # the read logged, its plan and the plan's steps, staff involved, clocks, tasks, follow-ups, accountability,
     # and who the pending step waits on (staff involved, the step's role, those of the department)
-    assert counts == {"list": 3, "list, not seeing all": 3, "complaint": 14, "timeline": 4, "dashboard": 6}
+    assert counts == {"list": 2, "list, not seeing all": 2, "complaint": 13, "timeline": 3, "dashboard": 5}

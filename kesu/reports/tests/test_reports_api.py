@@ -102,5 +102,5 @@ def test_a_handlers_dashboard_is_one_count(as_, intake):
     with CaptureQueriesContext(connection) as queries:
         handler.get("/reports/dashboard")
 
-    # the token with its user, their permissions, the counts
-    assert len(queries) == 3
+    # the token with its user and their permissions, the counts
+    assert len(queries) == 2
