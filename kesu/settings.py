@@ -3,6 +3,7 @@
 Environment variables:
     KESU_DATA_DIR    where the SQLite database, media and the generated secret key live (./var)
     DATABASE_URL     e.g. postgres://user@127.0.0.1:5432/kesu or sqlite:///path (default: SQLite in KESU_DATA_DIR)
+    DATABASE_REPLICA_URL  a streaming replica of it that reports and exports read (default: none)
     SECRET_KEY       Django secret key (default: generated once into KESU_DATA_DIR/secret_key)
     DEBUG            1 to turn on Django's debug mode (default: 0)
     ALLOWED_HOSTS    comma-separated host names (default: 127.0.0.1,localhost)
@@ -118,9 +119,9 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database(variable: str = "DATABASE_URL") -> dict:
     default_url = f"sqlite:///{DATA_DIR / 'kesu.sqlite3'}"
-    config = dj_database_url.parse(env_str("DATABASE_URL", default_url), conn_max_age=60)
+    config = dj_database_url.parse(env_str(variable, default_url), conn_max_age=60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
@@ -143,6 +144,10 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+if env_str("DATABASE_REPLICA_URL"):
+    # A streaming replica of the primary: reports and exports read it (kesu.lib.replica).
+    DATABASES["replica"] = {**_database("DATABASE_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["kesu.lib.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # an address typed without a scheme is https (Django 6's default)
 AUTH_USER_MODEL = "accounts.User"

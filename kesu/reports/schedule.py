@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.models import Department
 from kesu.lib.errors import FieldError
+from kesu.lib.replica import reads_from_replica
 from kesu.notifications.alerts import robot_delivery, robots_watching
 from kesu.notifications.models import NotificationKind, RobotAlert
 from kesu.notifications.outbox import deliveries_enqueue
@@ -70,7 +71,8 @@ def _produce_once(process: Process, spec: ReportSpec, period: Period) -> ReportS
 def _snapshot(
     process: Process, spec: ReportSpec, period: Period, *, scheduled: bool, user=None, filters=None
 ) -> ReportSnapshot:
-    data = report_build(process.name, process.spec, spec.by, period, filters)
+    with reads_from_replica():
+        data = report_build(process.name, process.spec, spec.by, period, filters)
     data |= report_addressees(spec)
     return ReportSnapshot.objects.create(
         process_name=process.name,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from kesu.complaints.models import Status
 from kesu.complaints.selectors import complaints_visible_to, due_soon, overdue
 from kesu.followups.models import FollowUp, FollowUpStatus
+from kesu.lib.replica import reads_from_replica
 
 OPEN = [Status.NEW, Status.ASSIGNED, Status.INVESTIGATING, Status.AWAITING_APPROVAL, Status.RESOLVING, Status.PENDING]
 
@@ -59,6 +60,7 @@ def _breakdown(complaints, field: str) -> dict[str, int]:
     return dict(complaints.values_list(field).annotate(count=Count("pk")).order_by())
 
 
+@reads_from_replica()
 def monthly_report(user, month: dt.date) -> dict:
     """月报: what came in during the month and how it was handled; satisfaction of the month's callbacks."""
     start, end = _month_bounds(month)
