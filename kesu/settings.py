@@ -192,6 +192,8 @@ LOGOUT_REDIRECT_URL = "web:login"
 # uploads go to a temporary file instead of memory; other form posts stay small.
 ATTACHMENT_MAX_BYTES = env_int("KESU_ATTACHMENT_MAX_MB", 50) * 1024 * 1024
 API_TOKEN_DAYS = env_int("KESU_API_TOKEN_DAYS", 30)
+# Exports of the complaint list (written by the worker) are kept this many days, then deleted.
+EXPORT_KEEP_DAYS = env_int("KESU_EXPORT_KEEP_DAYS", 7)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

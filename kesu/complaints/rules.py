@@ -6,8 +6,10 @@ Roles give permissions (kesu.accounts.roles.ROLE_PERMISSIONS); on top of them:
 - nobody approves their own plan.
 """
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kesu.accounts.models import User
 from kesu.complaints.models import Complaint
 from kesu.lib.errors import NotAllowed
 
@@ -37,3 +39,24 @@ def require_may_handle(user, complaint: Complaint, *, field: str) -> None:
         raise NotAllowed(_("This person cannot handle complaints."), field=field)
     if complaint.involved_staff.filter(pk=user.pk).exists():
         raise NotAllowed(_("This person is involved in the complaint and may not handle it."), field=field)
+
+
+def handler_candidates(complaint: Complaint | None = None) -> QuerySet[User]:
+    """Staff who may be made a complaint's handler (`require_may_handle`): active, with the handler's
+    permission; for `complaint`, never one involved in it."""
+    may_handle = Q(groups__permissions__codename="handle_complaint") | Q(is_superuser=True)
+    people = User.objects.filter(may_handle, is_active=True).distinct().order_by("username")
+    if complaint is not None:
+        people = people.exclude(pk__in=complaint.involved_staff.values("pk"))
+    return people
+
+
+def may_assign(user) -> bool:
+    """Whose role lets them assign complaints (each assignment is still checked by `complaint_assign`)."""
+    return user.has_perm("complaints.assign_complaint")
+
+
+def may_change_priority(user) -> bool:
+    """Whose role lets them change a priority: a supervisor and above on any complaint, a handler on
+    those assigned to them (`require_handler`)."""
+    return user.has_perm("complaints.manage_complaint") or user.has_perm("complaints.handle_complaint")

@@ -22,6 +22,8 @@ class NotificationKind(models.TextChoices):
     CUSTOMER_WROTE = "customer_wrote", _("The customer added to a complaint or answered a plan")
     REPORT_READY = "report_ready", _("A report is ready")
     SPIKE = "spike", _("Complaints of one kind far above the usual")
+    EXPORT_READY = "export_ready", _("An export of the complaint list is ready")
+    EXPORT_FAILED = "export_failed", _("An export of the complaint list failed")
 
 
 class Notification(models.Model):

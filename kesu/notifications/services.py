@@ -94,6 +94,8 @@ def notification_text(notification: Notification) -> str:
         NotificationKind.SPIKE: _(
             "Unusually many complaints about “%(what)s” today: %(count)s, against %(baseline)s a day before."
         ),
+        NotificationKind.EXPORT_READY: _("Your export of the complaint list is ready: %(rows)s rows."),
+        NotificationKind.EXPORT_FAILED: _("Your export of the complaint list failed; see why on its page."),
     }
     values = {
         "tier": "",
@@ -103,6 +105,7 @@ def notification_text(notification: Notification) -> str:
         "period": "",
         "count": "",
         "baseline": "",
+        "rows": "",
         **notification.data,
         "number": number,
         "clock": _clock_label(notification.data),

@@ -4,13 +4,14 @@ import datetime as dt
 import re
 
 from django import forms
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accountability.models import Accountability, AccountabilityStatus, Measure
 from kesu.accounts.models import Department, User
 from kesu.complaints.models import ContactDirection, ContactPurpose, Status
 from kesu.complaints.remedies import MAX_AMOUNT, RemedyKind
+from kesu.complaints.rules import handler_candidates
+from kesu.complaints.services.bulk import Pick
 from kesu.customers.models import Gender
 from kesu.followups.models import Satisfaction
 from kesu.improvements.models import Improvement, ImprovementStatus
@@ -72,15 +73,6 @@ def _text(max_length: int, *, required: bool = True, rows: int | None = None, la
     return forms.CharField(label=label, max_length=max_length, required=required, widget=widget)
 
 
-def handlers_for(complaint) -> QuerySet[User]:
-    """Staff who may be made the complaint's handler (those involved in it never)."""
-    may_handle = Q(groups__permissions__codename="handle_complaint") | Q(is_superuser=True)
-    people = User.objects.filter(may_handle, is_active=True).distinct().order_by("username")
-    if complaint is not None:
-        people = people.exclude(pk__in=complaint.involved_staff.values("pk"))
-    return people
-
-
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj} ({obj.username})"
@@ -120,7 +112,7 @@ class AssignForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = handlers_for(self.complaint)
+        self.fields["assignee"].queryset = handler_candidates(self.complaint)
         self.fields["department"].queryset = _departments()
 
 
@@ -619,7 +611,66 @@ class ListFilterForm(PageForm):
         self.fields["category"].choices = [("", "---------")] + categories
         self.fields["finding"].choices = [("", "---------")] + findings
         self.fields["department"].queryset = _departments()
-        self.fields["assignee"].queryset = handlers_for(None)
+        self.fields["assignee"].queryset = handler_candidates()
+
+
+class PicksField(forms.Field):
+    """The complaints ticked on a list: `NUMBER:VERSION` each, the version the list showed."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value) -> list[Pick]:
+        picks = []
+        for text in value or []:
+            number, _colon, version = str(text).partition(":")
+            if not number or not version.isdigit():
+                raise forms.ValidationError(_("Reload the list and tick the complaints again."))
+            picks.append(Pick(number=number, version=int(version)))
+        return picks
+
+
+class HandlerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} · {obj.department}" if obj.department_id else str(obj)
+
+
+class BulkActionForm(PageForm):
+    """The bar over the list: one step (the button pressed) for the complaints ticked."""
+
+    action = forms.ChoiceField(choices=[("assign", _("Assign")), ("priority", _("Set priority"))])
+    picks = PicksField(required=False)
+    assignee = HandlerChoiceField(
+        label=_("Assign to"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=[("", "---------")] + Priority.choices,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the new priority"),
+        max_length=2000,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    here = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "bulk")
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = handler_candidates().select_related("department")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("Choose whom to assign them to."))
+        if data.get("action") == "priority" and not data.get("priority"):
+            self.add_error("priority", _("Choose the new priority."))
+        return data
 
 
 class SavedViewForm(PageForm):

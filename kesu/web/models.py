@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,3 +36,53 @@ class CompanySetup(models.Model):
 
     def __str__(self) -> str:
         return self.company_name or str(_("company setup"))
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", "Excel"
+    CSV = "csv", "CSV"
+
+
+class ListExport(models.Model):
+    """The complaint list, filtered as its requester saw it, written to a file by the worker
+    (`kesu.web.list_exports`) for the requester alone to download; deleted after some days."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/", blank=True)
+    failure = models.TextField(_("failure"), blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("list export")
+        verbose_name_plural = _("list exports")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["requested_at"], name="list_export_requested_at")]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    @property
+    def file_name(self) -> str:
+        """The name the download is offered under: when it was asked for, in local time."""
+        return f"complaints-{timezone.localtime(self.requested_at):%Y%m%d-%H%M}.{self.format}"

@@ -12,6 +12,8 @@ from kesu.complaints.models import Complaint
 from kesu.customers.masking import SENSITIVE_MASK
 from kesu.customers.models import PersonalDataAccess
 from kesu.customers.tests.conftest import MEDICAL
+from kesu.web.list_exports import list_export_execute
+from kesu.web.models import ListExport
 
 
 @pytest.fixture
@@ -57,15 +59,21 @@ def test_the_page_masks_a_sensitive_field_and_shows_it_on_a_logged_read(open_com
     assert page.get(f"/complaints/{open_complaint}/sensitive/purchase_history/").status_code == 404
 
 
-def test_the_list_export_asks_why_and_is_logged_with_its_rows(open_complaint, staff):
+def test_the_list_export_asks_why_and_its_download_is_logged_with_its_rows(open_complaint, staff, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     page = signed_in(staff["agent"])
 
     asked = page.get("/complaints/export.xlsx")
     assert asked.status_code == 200 and 'id="export-reason"' in asked.content.decode()
     assert page.post("/complaints/export.xlsx", {"reason": ""}).status_code == 422
-    exported = page.post("/complaints/export.csv?category=product_quality", {"reason": "月度质量分析"})
+    queued = page.post("/complaints/export.csv?category=product_quality", {"reason": "月度质量分析"})
+    assert not PersonalDataAccess.objects.filter(reason="月度质量分析").exists()  # nothing has left yet
+    export = ListExport.objects.get()
+    list_export_execute(export.pk)  # the worker's part
+    exported = page.get(f"{queued['Location']}file/")
 
-    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8")[1:])))
+    text = b"".join(exported.streaming_content).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[1][0] == open_complaint
     access = PersonalDataAccess.objects.get(reason="月度质量分析")
     assert (access.user, access.customer, access.row_count, access.purpose) == (

@@ -1,14 +1,12 @@
-"""投诉列表: filters, search, sorting, pages, saved views, Excel and CSV of the filtered list."""
+"""投诉列表: filters, search, sorting, pages, saved views (its exports: test_list_exports.py; its bulk
+actions: test_list_bulk.py)."""
 
-import csv
 import datetime as dt
-import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from kesu.complaints import selectors as complaint_selectors
 from kesu.processes.services import process_load_template
@@ -173,36 +171,6 @@ def test_customers_are_masked_in_lists(page, take_in):
 
     assert "张**" in html
     assert "张三丰" not in html
-
-
-def test_the_filtered_list_exports_to_excel_with_masked_customers(page, take_in):
-    wanted = take_in(category="service_quality", phone="13800000001")
-    take_in(category="product_quality", phone="13800000002")
-
-    response = page("agent").post("/complaints/export.xlsx?category=service_quality", {"reason": "周会分析"})
-
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "attachment;" in response["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.values)
-    assert rows[0][:3] == ("编号", "受理时间", "状态")
-    assert len(rows) == 2
-    assert rows[1][0] == wanted.number
-    assert rows[1][7] == "张**"
-    assert rows[1][8] == "138****0001"
-
-
-def test_the_filtered_list_exports_to_csv_for_excel(page, take_in):
-    take_in(description='=HYPERLINK("http://x")', phone="13800000001")
-
-    response = page("agent", "en").post("/complaints/export.csv", {"reason": "weekly review"})
-
-    text = response.content.decode("utf-8")
-    assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text[1:])))
-    assert rows[0][0] == "Number"
-    assert rows[1][6].startswith("'=")  # a formula stays text
 
 
 def test_saved_views_are_each_users_own(page, staff):

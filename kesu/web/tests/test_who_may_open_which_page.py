@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from kesu.accounts.roles import ROLE_PERMISSIONS, Role
 from kesu.conftest import make_staff
+from kesu.web.list_exports import list_export_execute, list_export_start
 
 EVERYONE = {*Role.values, "no_role"}
 LEADERS = {"supervisor", "manager", "director", "general_manager"}
@@ -29,6 +30,8 @@ STAFF_PAGES = {
     "/complaints/export.xlsx": EVERYONE,
     "/complaints/export.csv": EVERYONE,
     "/complaints/{number}/": EVERYONE,  # the department's complaint
+    "/exports/{export}/": {"agent"},  # an export of the list: only the one who asked for it (the agent)
+    "/exports/{export}/file/": {"agent"},
     "/improvements/": {*LEADERS, "quality"},
     "/improvements/new/": {*LEADERS, "quality"},
     "/improvements/{improvement}/": EVERYONE,  # linked to the department's complaint
@@ -57,7 +60,7 @@ NOT_PAGES = {
     "login", "logout", "home_panel", "intake_customer", "intake_check", "intake_fields", "step", "note_add",
     "attachment_upload", "attachment", "task", "task_complete", "task_cancel", "improvement_step", "case_publish",
     "report_snapshot", "report_snapshot_file", "notifications_read_all", "notification_open", "delivery",
-    "delivery_send_again", "survey", "survey_thanks", "saved_view_save", "saved_view_delete",
+    "delivery_send_again", "survey", "survey_thanks", "saved_view_save", "saved_view_delete", "complaints_bulk",
     # a customer's personal data: kesu/customers/tests/test_subject_requests.py and test_access_log.py
     "sensitive_field", "subject_customer", "subject_copy", "subject_correct", "subject_erase",
 }  # fmt: skip
@@ -80,7 +83,7 @@ def people(staff):
 
 
 @pytest.fixture
-def records(closed, staff):
+def records(closed, staff, people, settings, tmp_path):
     from kesu.cases.services import case_article_write
     from kesu.improvements.services import improvement_create
 
@@ -94,7 +97,10 @@ def records(closed, staff):
         due_date=timezone.localdate() + dt.timedelta(days=3),
         complaint_numbers=[closed.number],
     )
-    return {"number": closed.number, "case": article.pk, "improvement": improvement.pk}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    export = list_export_start(user=people["agent"], query="", fmt="csv", reason="周会分析")
+    list_export_execute(export.pk)
+    return {"number": closed.number, "case": article.pk, "improvement": improvement.pk, "export": export.pk}
 
 
 def _signed_in(user) -> Client:
@@ -133,6 +139,7 @@ def test_every_admin_page_opens_for_the_admin_role_as_its_permissions_say_and_no
 def test_the_table_names_every_staff_page():
     web = next(p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "web")
     names = {pattern.name for pattern in web.url_patterns if isinstance(pattern, URLPattern)}
-    tabled = {get_resolver().resolve(page.format(number="KS1", case=1, improvement=1)).url_name for page in STAFF_PAGES}
+    examples = {"number": "KS1", "case": 1, "improvement": 1, "export": 1}
+    tabled = {get_resolver().resolve(page.format(**examples)).url_name for page in STAFF_PAGES}
 
     assert names - tabled - NOT_PAGES == set()

@@ -1,64 +1,34 @@
-"""投诉列表: filters, search, sorting, pages, saved views, and the filtered list as Excel or CSV."""
-
-import datetime as dt
+"""投诉列表: filters, search, sorting, pages, saved views, steps on the complaints ticked (assign, set
+priority), and the filtered list as Excel or CSV (written by the worker)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kesu.complaints.selectors import ComplaintFilters
+from kesu.complaints.rules import may_assign, may_change_priority
+from kesu.complaints.services.bulk import BulkOutcome, complaints_bulk_assign, complaints_bulk_set_priority
+from kesu.lib.choices import choice_label
+from kesu.lib.errors import DomainError, NotAllowed
+from kesu.processes.vocabulary import Priority
 from kesu.web import selectors
-from kesu.web.forms import ListFilterForm, SavedViewForm
+from kesu.web.forms import BulkActionForm, SavedViewForm
+from kesu.web.list_exports import list_export_start
+from kesu.web.list_filters import list_filter_form, list_query
 from kesu.web.models import SavedView
 from kesu.web.paging import CappedPaginator
 from kesu.web.views.common import fragment, is_htmx
-from kesu.web.views.privacy import reasoned_export
+from kesu.web.views.privacy import ExportReasonForm, export_reason_page
 
 PAGE_SIZE = 25
 
 
-def _day_start(day: dt.date | None) -> dt.datetime | None:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min)) if day else None
-
-
-def list_query(form: ListFilterForm) -> selectors.ListQuery:
-    """The filters that parsed (a wrong one is shown on its field and left out)."""
-    form.is_valid()
-    data = form.cleaned_data
-    received_to = data.get("received_to")
-    order = data.get("order") or "-received"
-    filters = ComplaintFilters(
-        status=data.get("status") or None,
-        process=data.get("process") or None,
-        category=data.get("category") or None,
-        finding=data.get("finding") or None,
-        priority=data.get("priority") or None,
-        channel=data.get("channel") or None,
-        department=data["department"].code if data.get("department") else None,
-        assignee=data["assignee"].username if data.get("assignee") else None,
-        received_from=_day_start(data.get("received_from")),
-        received_to=_day_start(received_to + dt.timedelta(days=1)) if received_to else None,
-        overdue=True if data.get("overdue") else None,
-        picked_for_review=True if data.get("marked") == "review" else None,
-        red_marked=True if data.get("marked") == "red" else None,
-        q=data.get("q") or None,
-        order=order if order in ("-received", "received", "due") else "-received",
-    )
-    return selectors.ListQuery(
-        filters=filters, store=data.get("store") or "", product=data.get("product") or "", order=order
-    )
-
-
-def _filter_form(params: QueryDict) -> ListFilterForm:
-    return ListFilterForm(params, **selectors.list_filter_choices())
-
-
 def _list_context(request, params: QueryDict, saved_view_form: SavedViewForm | None = None) -> dict:
-    form = _filter_form(params)
+    form = list_filter_form(params)
     wanted = list_query(form)
     rows = selectors.complaint_rows(request.user, wanted)
     page = CappedPaginator(
@@ -72,26 +42,100 @@ def _list_context(request, params: QueryDict, saved_view_form: SavedViewForm | N
         "query": query.urlencode(),
         "saved_views": selectors.saved_views(request.user),
         "saved_view_form": saved_view_form or SavedViewForm(initial={"query": query.urlencode()}),
+        **_bulk_context(request.user, here=params.urlencode()),
     }
+
+
+def _bulk_context(user, *, here: str, form: BulkActionForm | None = None) -> dict:
+    """The bar of steps on the complaints ticked, for those whose role may take one of them."""
+    bulk = {"may_bulk_assign": may_assign(user), "may_bulk_priority": may_change_priority(user)}
+    if not any(bulk.values()):
+        return {}
+    return {**bulk, "bulk_form": form or BulkActionForm(initial={"here": here})}
+
+
+def _list_page(request, context: dict, *, status: int = 200):
+    if is_htmx(request) and request.headers.get("HX-Target") == "list-results":
+        return fragment(request, "web/lists/_results.html", context, status=status)
+    return render(request, "web/lists/list.html", context, status=status)
 
 
 @login_required
 @require_GET
 def complaint_list(request):
-    context = _list_context(request, request.GET)
-    if is_htmx(request) and request.headers.get("HX-Target") == "list-results":
-        return fragment(request, "web/lists/_results.html", context)
-    return render(request, "web/lists/list.html", context)
+    return _list_page(request, _list_context(request, request.GET))
+
+
+@login_required
+@require_POST
+def complaints_bulk(request):
+    """Assign, or set the priority of, the complaints ticked: each as its own step would, those refused
+    named with the reason; then the list again, as it was."""
+    user = request.user
+    if not (may_assign(user) or may_change_priority(user)):
+        raise PermissionDenied
+    form = BulkActionForm(request.POST)
+    ticked = {text.partition(":")[0] for text in request.POST.getlist("bulk-picks")}
+    outcome = None
+    if form.is_valid():
+        try:
+            outcome = _bulk_run(user, form.cleaned_data)
+        except NotAllowed as refused:
+            raise PermissionDenied(refused.message) from refused
+        except DomainError as refused:
+            form.add_domain_error(refused)
+    params = QueryDict(form.data.get("bulk-here", "")[:2000])
+    context = _list_context(request, params)
+    context.update(_bulk_context(user, here=params.urlencode(), form=form))
+    if outcome is None:
+        context["bulk_ticked"] = ticked
+        return _list_page(request, context, status=422)
+    context.update(
+        bulk_done=_done_text(form.cleaned_data, len(outcome.done)) if outcome.done else "",
+        bulk_refused=outcome.refused,
+        bulk_ticked={number for number, _why in outcome.refused},  # to try again
+    )
+    return _list_page(request, context)
+
+
+def _bulk_run(user, data: dict) -> BulkOutcome:
+    if data["action"] == "assign":
+        return complaints_bulk_assign(actor=user, picks=data["picks"], assignee=data["assignee"])
+    return complaints_bulk_set_priority(
+        actor=user, picks=data["picks"], priority=data["priority"], reason=data["reason"]
+    )
+
+
+def _done_text(data: dict, count: int) -> str:
+    if data["action"] == "assign":
+        text = ngettext(
+            "%(count)d complaint assigned to %(name)s.", "%(count)d complaints assigned to %(name)s.", count
+        )
+        return text % {"count": count, "name": data["assignee"]}
+    text = ngettext(
+        "%(count)d complaint now has the priority “%(priority)s”.",
+        "%(count)d complaints now have the priority “%(priority)s”.",
+        count,
+    )
+    return text % {"count": count, "priority": choice_label(Priority, data["priority"])}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_export(request, fmt: str):
-    """The filtered list (customers masked), as it is sorted, up to exports.MAX_ROWS rows, for a
-    reason the user types (asked first; the export is logged)."""
-    rows = selectors.complaint_rows(request.user, list_query(_filter_form(request.GET)))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return reasoned_export(request, rows, fmt=fmt, what=f"complaint list ({fmt})", filename=f"complaints-{stamp}")
+    """The filtered list as it is sorted, every row (customers masked): the user says why (GET, the
+    form), the worker writes the file, and the export's page offers it when it is ready."""
+    form = ExportReasonForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            export = list_export_start(
+                user=request.user, query=request.GET.urlencode(), fmt=fmt, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as refused:
+            form.add_domain_error(refused)
+        else:
+            return redirect("web:export", pk=export.pk)
+    return export_reason_page(request, form, fmt=fmt)
 
 
 @login_required

@@ -136,9 +136,18 @@ def access_log_export(request, fmt: str):
     return response
 
 
+class ExportReasonForm(PageForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Why do you export this personal data?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 def reasoned_export(request, complaints, *, fmt: str, what: str, filename: str):
-    """A bulk export of complaints naming customers: shown, the form asking why (GET); sent, the
-    file (POST), logged in the personal-data access log with the reason and the row count."""
+    """A bulk export of a short list of complaints naming customers (a day's case review): shown, the
+    form asking why (GET); sent, the file (POST), logged in the personal-data access log with the
+    reason and the row count."""
     form = ExportReasonForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         content, content_type = exports.complaints_file(
@@ -147,16 +156,13 @@ def reasoned_export(request, complaints, *, fmt: str, what: str, filename: str):
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
         return response
+    return export_reason_page(request, form, fmt=fmt)
+
+
+def export_reason_page(request, form: ExportReasonForm, *, fmt: str):
+    """The form asking why personal data is exported; sent back with its errors (422) when bound."""
     context = {"form": form, "action": request.get_full_path(), "fmt": fmt}
     return render(request, "web/privacy/export_reason.html", context, status=422 if form.is_bound else 200)
-
-
-class ExportReasonForm(PageForm):
-    reason = forms.CharField(
-        label=gettext_lazy("Why do you export this personal data?"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
 
 
 # ---- a customer's requests about their personal data ----

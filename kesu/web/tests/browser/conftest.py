@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -46,6 +47,26 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def queue():
+    """Huey's queue, kept in memory and worked by the test itself (`queue.work()`), as the worker would."""
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import MemoryStorage
+
+    kept = HUEY.storage
+    HUEY.storage = MemoryStorage(HUEY.name)
+
+    def work() -> int:
+        done = 0
+        while (task := HUEY.dequeue()) is not None:
+            HUEY.execute(task)
+            done += 1
+        return done
+
+    yield SimpleNamespace(work=work)
+    HUEY.storage = kept
 
 
 @pytest.fixture
