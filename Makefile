@@ -16,8 +16,9 @@ node_modules/.installed: package.json package-lock.json
 
 # Debian packages the tests need: Chromium (with CJK fonts for the Chinese pages) for the browser
 # tests, Dovecot for the e-mail intake tests (each test starts its own instance on free ports), Pango
-# for WeasyPrint's PDF reports and poppler's pdffonts/pdftoppm that check them.
-PACKAGES := chromium fonts-noto-cjk dovecot-imapd dovecot-lmtpd libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+# for WeasyPrint's PDF reports and poppler's pdffonts/pdftoppm that check them, PgBouncer for the test of
+# several machines.
+PACKAGES := chromium fonts-noto-cjk dovecot-imapd dovecot-lmtpd libpango-1.0-0 libpangoft2-1.0-0 poppler-utils pgbouncer
 packages:
 	@if ! dpkg -s $(PACKAGES) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \

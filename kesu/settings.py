@@ -10,7 +10,7 @@ Environment variables:
     COMPLAINT_NUMBER_PREFIX  prefix of complaint numbers (default: KS)
     TIME_ZONE        (default: Asia/Shanghai)
     KESU_ATTACHMENT_MAX_MB   largest attachment (photo, video, call recording) in MB (default: 50)
-    KESU_PREPARED_STATEMENTS 0 behind a pooler that cannot keep them (PgBouncer in transaction mode) (default: 1)
+    KESU_TRANSACTION_POOLER  1 behind PgBouncer in transaction mode (default: 0)
 """
 
 import datetime as dt
@@ -134,11 +134,15 @@ def _database(variable: str = "DATABASE_URL") -> dict:
         # One test database per test run, so that two runs side by side never share one.
         config["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
     elif config["ENGINE"] == "django.db.backends.postgresql":
-        # Short queries: compiling one with JIT costs more (~50 ms) than it saves.
-        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
-        # Prepared statements: a query run 5 times on a connection is planned once, not every time.
-        # Planning a list (five joined tables, 23 indexes) cost PostgreSQL more than running it.
-        if env_bool("KESU_PREPARED_STATEMENTS", True):
+        if env_bool("KESU_TRANSACTION_POOLER", False):
+            # PgBouncer in transaction mode: each transaction may get another server connection, so
+            # nothing may outlive one (prepared statements, WITH HOLD cursors, startup options).
+            config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        else:
+            # Short queries: compiling one with JIT costs more (~50 ms) than it saves.
+            config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+            # Prepared statements: a query run 5 times on a connection is planned once, not every time.
+            # Planning a list (five joined tables, 23 indexes) cost PostgreSQL more than running it.
             config["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
     return config
 

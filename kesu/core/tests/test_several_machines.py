@@ -1,9 +1,10 @@
 """Kesu on several machines, as it runs at scale: two web processes and two workers (only one of them
-scheduling the periodic tasks) against a PostgreSQL primary and its streaming replica, Huey on Redis,
-e-mail to an SMTP server. Every part is a program of its own here, as it would be on its own machine;
-the test builds the primary and the replica in a temporary folder.
+scheduling the periodic tasks) through PgBouncer in transaction mode to a PostgreSQL primary, and its
+streaming replica for the reports, Huey on Redis, e-mail to an SMTP server. Every part is a program of
+its own here, as it would be on its own machine; the test builds the primary, the replica and the
+pooler in a temporary folder.
 
-Needs PostgreSQL's programs (initdb, pg_ctl, pg_basebackup) and Redis (`KESU_TEST_REDIS_URL`);
+Needs PostgreSQL's programs (initdb, pg_ctl, pg_basebackup), PgBouncer and Redis (`KESU_TEST_REDIS_URL`);
 skipped without them unless `KESU_REQUIRE_CLUSTER` is set (CI sets it), and in the suite's pass on
 PostgreSQL (it needs none of the suite's database)."""
 
@@ -12,6 +13,7 @@ import glob
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -25,14 +27,17 @@ import pytest
 from kesu.notifications.tests.smtp import free_port, smtp_server  # noqa: F401 — the fixture
 
 INITDB = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+PGBOUNCER = shutil.which("pgbouncer") or shutil.which("/usr/sbin/pgbouncer")
 REDIS_URL = os.environ.get("KESU_TEST_REDIS_URL", "")
 
 if os.environ.get("DATABASE_URL"):
     pytest.skip("builds its own PostgreSQL: run once, in the pass without DATABASE_URL", allow_module_level=True)
-if not (INITDB and REDIS_URL):
+if not (INITDB and PGBOUNCER and REDIS_URL):
     if os.environ.get("KESU_REQUIRE_CLUSTER"):
-        raise RuntimeError("KESU_REQUIRE_CLUSTER is set but PostgreSQL's programs or KESU_TEST_REDIS_URL are missing")
-    pytest.skip("needs PostgreSQL's programs and KESU_TEST_REDIS_URL", allow_module_level=True)
+        raise RuntimeError(
+            "KESU_REQUIRE_CLUSTER is set but PostgreSQL's programs, PgBouncer or KESU_TEST_REDIS_URL are missing"
+        )
+    pytest.skip("needs PostgreSQL's programs, PgBouncer and KESU_TEST_REDIS_URL", allow_module_level=True)
 
 BIN = Path(INITDB[-1]).parent
 WAIT = 150
@@ -72,6 +77,29 @@ class Server:
         with psycopg.connect(self.url(), autocommit=True) as connection:
             rows = connection.execute(sql, params)
             return rows.fetchall() if rows.description else None
+
+
+def pooler(folder: Path, primary: Server) -> tuple[subprocess.Popen, int]:
+    """PgBouncer in transaction mode in front of the primary (it refuses to run as root, too)."""
+    port = free_port()
+    (folder / "users.txt").write_text('"postgres" ""\n')
+    (folder / "pgbouncer.ini").write_text(
+        f"[databases]\nkesu = host=127.0.0.1 port={primary.port} dbname=kesu\n"
+        f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+        f"auth_type = trust\nauth_file = {folder / 'users.txt'}\npool_mode = transaction\n"
+        "default_pool_size = 10\nmax_client_conn = 200\n"
+    )
+    if os.geteuid() == 0:
+        for name in ("users.txt", "pgbouncer.ini"):
+            shutil.chown(folder / name, "postgres")
+    process = subprocess.Popen(as_postgres(PGBOUNCER, "-q", str(folder / "pgbouncer.ini")))
+    until(lambda: _accepts(port), "PgBouncer listens", seconds=30)
+    return process, port
+
+
+def _accepts(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +151,15 @@ def primary_and_replica():
                 [str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres", "kesu"],
                 check=True,
             )
-            yield primary, replica
+            # what Kesu sets on its connections when it can (not through the pooler)
+            primary.query("ALTER DATABASE kesu SET jit = off")
+            primary.query("ALTER DATABASE kesu SET timezone = 'UTC'")
+            bouncer, port = pooler(folder, primary)
+            try:
+                yield primary, replica, f"postgres://postgres@127.0.0.1:{port}/kesu"
+            finally:
+                bouncer.terminate()
+                bouncer.wait(timeout=30)
         finally:
             replica.stop()
     finally:
@@ -137,9 +173,11 @@ class Kesu:
     def __init__(self, env: dict):
         self.env, self.running = env, []
 
-    def command(self, *args: str) -> str:
+    def command(self, *args: str, database_url: str = "") -> str:
+        """A `kesu` command; `database_url`: straight to that server, not through the pooler."""
+        env = {**self.env, "DATABASE_URL": database_url, "KESU_TRANSACTION_POOLER": "0"} if database_url else self.env
         done = subprocess.run(
-            [sys.executable, "-m", "kesu.cli", *args], env=self.env, check=True, capture_output=True, text=True
+            [sys.executable, "-m", "kesu.cli", *args], env=env, check=True, capture_output=True, text=True
         )
         return done.stdout
 
@@ -179,11 +217,12 @@ def until(condition, what: str, seconds: float = WAIT):
 def kesu_on_two_machines(primary_and_replica, smtp_server, settings, tmp_path):  # noqa: F811 — the fixture
     import redis
 
-    primary, replica = primary_and_replica
+    primary, replica, pooled = primary_and_replica
     redis.Redis.from_url(REDIS_URL).flushdb()
     env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE"}}
     env.update(
-        DATABASE_URL=primary.url(),
+        DATABASE_URL=pooled,
+        KESU_TRANSACTION_POOLER="1",
         DATABASE_REPLICA_URL=replica.url(),
         REDIS_URL=REDIS_URL,
         KESU_DATA_DIR=str(tmp_path),
@@ -192,7 +231,7 @@ def kesu_on_two_machines(primary_and_replica, smtp_server, settings, tmp_path): 
         EMAIL_PORT=str(settings.EMAIL_PORT),  # the SMTP server's, set by its fixture
     )
     kesu = Kesu(env)
-    kesu.command("migrate", "-v0")
+    kesu.command("migrate", "-v0", database_url=primary.url())  # migrations go to the primary directly
     kesu.command("init", "--process", "call_center")
     kesu.command("demo", "--complaints", "20", "--password", "two-machines-2026")
     tokens = {who: kesu.command("issue_key", who, "--user").strip() for who in ("demo_agent", "demo_manager")}
