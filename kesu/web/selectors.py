@@ -28,7 +28,7 @@ from kesu.web.models import SavedView
 
 OPEN = sorted(OPEN_STATUSES)
 PANEL_SIZE = 10
-PANEL_COUNT_CAP = 999
+PANEL_COUNT_CAP = 99
 
 
 # ---- my work ---------------------------------------------------------------------------------

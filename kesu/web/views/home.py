@@ -61,8 +61,9 @@ PANELS_BY_KEY = {panel.key: panel for panel in PANELS}
 
 
 def _panel_context(panel: Panel, user) -> dict:
-    """A panel's first rows and how many there are, counted up to `PANEL_COUNT_CAP` ("999+"): at a
-    million complaints, counting a supervisor's every overdue one costs more than the page."""
+    """A panel's first rows and how many there are, counted up to `PANEL_COUNT_CAP` ("99+", as a badge
+    says it): at a million complaints, counting further costs a handler's page more than the rest of
+    it (each match past the first hundred is a row read for the visibility check)."""
     rows = panel.rows(user)
     total = capped_count(rows, selectors.PANEL_COUNT_CAP)
     return {
