@@ -396,12 +396,12 @@ def import_timing(env: dict, rows: int = 100_000) -> dict:
     }
 
 
-SUBJECTS = [subject for group in phrases.SUBJECTS.values() for subject in group]
-
-
-def a_complaint_text() -> str:
-    """Varied like the demo's complaints, so that the newest rows stay like real ones for the searches."""
-    return f"{random.choice(SUBJECTS)}。" + "".join(random.sample(phrases.DETAILS, 2))
+def a_complaint_text(category: str = "") -> str:
+    """Told like the demo's call_center complaints (of `category`, else of any), so that the newest rows
+    stay like real ones for the searches and the suggestions have something to recognise."""
+    categories = phrases.CATEGORIES["call_center"]
+    texts = categories[category or random.choice(list(categories))]
+    return phrases.subject_and_description(texts, "medium")[1]
 
 
 def scenarios(facts: dict, duration: float) -> list[tuple]:
@@ -421,7 +421,7 @@ def scenarios(facts: dict, duration: float) -> list[tuple]:
             "channel": "phone",
             "category": "service_quality",
             "customer": {"phone": phone, "name": random.choice(phrases.SURNAMES) + random.choice(phrases.GIVEN)},
-            "description": a_complaint_text(),
+            "description": a_complaint_text("service_quality"),
         }
         return "POST", api, body
 
@@ -489,7 +489,7 @@ def triage_scenarios(facts: dict, duration: float, agent: dict) -> list[tuple]:
     def suggest():
         return "POST", "/api/v1/triage/suggest", {"process": "call_center", "description": a_complaint_text()}
 
-    # the demo's customers include numbers of prefixes no phone has (140…, 160…), refused at intake
+    # demos before 2026-12-07 gave customers numbers of prefixes no phone has (140…, 160…), refused at intake
     recent = [(process, phone) for process, phone in facts["recent"] if _valid(phone)]
 
     def duplicates():

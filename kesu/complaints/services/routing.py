@@ -20,18 +20,22 @@ def priority_by_rules(spec: ProcessDocument, facts: dict, default: str) -> str:
     return default
 
 
+def routing_rule(spec: ProcessDocument, facts: dict) -> RoutingRule | None:
+    """The first rule routing the complaint to a department that holds (a rule handing over to
+    another process is `kesu.complaints.services.handover`'s)."""
+    return next((rule for rule in spec.routing if not rule.hands_over and rule.when.holds(**facts)), None)
+
+
 def route(spec: ProcessDocument, facts: dict) -> tuple[Department | None, User | None]:
-    """The department of the first routing rule that holds, and the holder of its post if it names one
-    (a rule handing over to another process is `kesu.complaints.services.handover`'s)."""
-    for rule in spec.routing:
-        if rule.hands_over or not rule.when.holds(**facts):
-            continue
-        department = department_if_active(rule.department)
-        holder = seat_holder(rule.seat, department.pk if department else None) if rule.seat else None
-        if holder is not None and not holder.has_perm("complaints.handle_complaint"):
-            holder = None
-        return department, holder
-    return None, None
+    """The department of the routing rule that holds, and the holder of its post if it names one."""
+    rule = routing_rule(spec, facts)
+    if rule is None:
+        return None, None
+    department = department_if_active(rule.department)
+    holder = seat_holder(rule.seat, department.pk if department else None) if rule.seat else None
+    if holder is not None and not holder.has_perm("complaints.handle_complaint"):
+        holder = None
+    return department, holder
 
 
 def hand_over_rule(spec: ProcessDocument, facts: dict) -> tuple[int, RoutingRule] | None:
