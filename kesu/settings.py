@@ -101,6 +101,7 @@ AXES_LOCKOUT_CALLABLE = "kesu.accounts.sign_in.keep_kesu_answer"
 ROOT_URLCONF = "kesu.urls"
 WSGI_APPLICATION = "kesu.wsgi.application"
 
+FORM_RENDERER = "kesu.web.form_rendering.KesuFormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -1,0 +1,53 @@
+"""The form renderer of every page: Django's, but a drop-down is written in Python.
+
+Django writes each option of a `<select>` through two templates (the option, its attributes): the
+complaint list's filters and its bulk bar offer a few hundred options, and drawing them cost the page
+more than its rows and its queries together. The HTML is the same as Django's templates give."""
+
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+SELECT = "django/forms/widgets/select.html"
+
+
+class KesuFormRenderer(DjangoTemplates):
+    def render(self, template_name, context, request=None):
+        if template_name == SELECT:
+            return select_html(context["widget"])
+        return super().render(template_name, context, request)
+
+
+def select_html(widget: dict) -> SafeString:
+    """`django/forms/widgets/select.html` with its options (`select_option.html`) and attributes."""
+    parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+        for option in options:
+            parts.append(
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>\n',
+                    str(option["value"]),
+                    _attrs(option["attrs"]),
+                    option["label"],
+                )
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return mark_safe("".join(parts))
+
+
+def _attrs(attrs: dict) -> SafeString:
+    """`django/forms/widgets/attrs.html`: ` name="value"`, a bare ` name` for True, nothing for False."""
+    written = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        written.append(
+            f" {conditional_escape(name)}"
+            if value is True
+            else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        )
+    return mark_safe("".join(written))
