@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "huey.contrib.djhuey",
-    "axes",
+    "kesu.accounts.apps.AxesConfig",  # django-axes, under a translated name
     "kesu.accounts",
     "kesu.customers",
     "kesu.processes",

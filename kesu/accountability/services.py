@@ -3,13 +3,20 @@
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accountability.models import Accountability, AccountabilityStatus, Measure
+from kesu.accounts.models import User
 from kesu.complaints.models import Complaint, Event, EventKind
 from kesu.complaints.rules import require_handler, require_not_involved
 from kesu.lib.errors import DomainError, FieldError, InvalidTransition, NotAllowed
+
+
+def accountable_staff(actor) -> QuerySet[User]:
+    """Whom `actor` may name as the responsible person: any active member of staff but themselves."""
+    return User.objects.filter(is_active=True).exclude(pk=actor.pk)
 
 
 @transaction.atomic
@@ -31,8 +38,10 @@ def accountability_propose(
     require_not_involved(actor, complaint)
     if person is None and department is None:
         raise FieldError("person", _("Name the responsible person or department."))
-    if person is not None and person.pk == actor.pk:
-        raise FieldError("person", _("Nobody may judge their own accountability."))
+    if person is not None and not accountable_staff(actor).filter(pk=person.pk).exists():
+        if person.pk == actor.pk:
+            raise FieldError("person", _("Nobody may judge their own accountability."))
+        raise FieldError("person", _("Unknown member of staff."))
     if not fault or not fault.strip():
         raise FieldError("fault", _("This field is required."))
     if amount is None and points is None and measure == Measure.PENALTY:
@@ -62,7 +71,7 @@ def accountability_for_breach(*, complaint: Complaint, clock: str) -> Accountabi
         complaint=complaint,
         person=complaint.assignee,
         department=complaint.assignee.department,
-        fault=str(_("Deadline missed: %(clock)s") % {"clock": clock}),
+        fault=str(_("Deadline missed: %(clock)s") % {"clock": complaint.process.spec.clock_label(clock)}),
         measure=Measure.PENALTY,
         clock=clock,
     )

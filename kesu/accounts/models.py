@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kesu.accounts.names import post_name
+
 
 class Department(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
@@ -93,7 +95,7 @@ class Seat(models.Model):
         constraints = [models.UniqueConstraint(fields=["key", "department"], name="seat_unique_per_department")]
 
     def __str__(self) -> str:
-        return self.key
+        return post_name(self.key)
 
     def holder(self, *, excluding=()) -> User | None:
         """Who does the post's work now: the primary owner, or the backup while the primary is away
@@ -121,7 +123,7 @@ class ApiToken(models.Model):
     """A staff member's bearer token for the API, good until it expires or is revoked (deleted).
     Only the hash is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(User, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -149,7 +151,7 @@ class IntegrationKey(models.Model):
     channel = models.CharField(_("channel"), max_length=30)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = KeyQuerySet.as_manager()
 

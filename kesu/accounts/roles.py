@@ -159,3 +159,8 @@ def sync_role_groups(apps=global_apps, **kwargs) -> None:
 def _permission(Permission, code: str):
     app_label, codename = code.split(".")
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def role_name(group_name: str) -> str:
+    """A role group as people read it: its role's label; a group that is no role keeps its own name."""
+    return str(Role(group_name).label) if group_name in Role.values else group_name

@@ -4,6 +4,7 @@ from functools import cache
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,19 @@ def active_staff(username: str, *, field: str) -> User:
     if user is None:
         raise FieldError(field, _("Unknown member of staff."))
     return user
+
+
+def staff_matching(people: QuerySet[User], text: str) -> QuerySet[User]:
+    """Those of `people` whose name or username holds `text`, or whose phone ends with it (4 digits
+    or more)."""
+    text = text.strip()
+    if not text:
+        return people
+    found = Q(display_name__icontains=text) | Q(username__icontains=text)
+    found |= Q(first_name__icontains=text) | Q(last_name__icontains=text)
+    if text.isdigit() and len(text) >= 4:
+        found |= Q(phone__endswith=text)
+    return people.filter(found)
 
 
 def token_with_permissions(key: str) -> ApiToken | None:

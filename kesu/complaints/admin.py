@@ -2,35 +2,49 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from kesu.complaints.import_runs import (
-    IMPORT_PERMISSION,
-    SUFFIXES,
-    import_process_choices,
-    import_run_confirm,
-    import_run_start,
-)
+from kesu.complaints.import_runs import IMPORT_PERMISSION, SUFFIXES, import_run_confirm, import_run_start
 from kesu.complaints.models import Complaint, ImportRun
 from kesu.lib.errors import DomainError
-from kesu.processes.models import Process
-from kesu.processes.services import default_process
+from kesu.processes.services import default_process, process_choices, process_title, with_process_titles
 
 
 @admin.register(Complaint)
 class ComplaintAdmin(admin.ModelAdmin):
     """Read-only: complaints change only through their lifecycle (API and pages), never by hand."""
 
-    list_display = ["number", "status", "category", "priority", "assignee", "received_at"]
+    list_display = ["number", "status", "category_name", "priority", "assignee", "received_at"]
     list_filter = ["status", "priority", "channel"]
     search_fields = ["number"]
-    list_select_related = ["assignee"]
     show_full_result_count = False
+
+    readonly_fields = ["category_name", "finding_name"]
+    exclude = ["status_before_pending", "created_by", "integration", "version"]  # the lifecycle's bookkeeping
+
+    def get_queryset(self, request):
+        # each version's document is read once per worker (Process.spec), never with the rows
+        return super().get_queryset(request).select_related("assignee", "process").defer("process__document")
+
+    def get_fields(self, request, obj=None):
+        """The category and the finding by their names, where the keys would be."""
+        named = {"category": "category_name", "finding": "finding_name"}
+        fields = super().get_fields(request, obj)
+        return [named.get(field, field) for field in fields if field not in self.readonly_fields]
+
+    @admin.display(description=_("category"), ordering="category")
+    def category_name(self, complaint):
+        category = complaint.process.spec.category(complaint.category)
+        return str(category.label) if category else complaint.category
+
+    @admin.display(description=_("finding"))
+    def finding_name(self, complaint):
+        finding = complaint.process.spec.findings.get(complaint.finding)
+        return str(finding.label) if finding else complaint.finding
 
     def has_add_permission(self, request):
         return False
@@ -58,7 +72,7 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["process"].choices = import_process_choices()
+        self.fields["process"].choices = process_choices()
         default = default_process()
         if default is not None:
             self.fields["process"].initial = default.name
@@ -93,8 +107,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        newest = Process.objects.filter(name=OuterRef("process")).order_by("-version").values("label")[:1]
-        return super().get_queryset(request).annotate(process_label=Subquery(newest))
+        return with_process_titles(super().get_queryset(request), "process")
 
     @admin.display(description=_("file"))
     def file_name(self, run):
@@ -102,7 +115,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("process"))
     def process_label(self, run):
-        return run.process_label or run.process
+        return process_title(run, run.process)
 
     def get_urls(self):
         confirm = self.admin_site.admin_view(self.confirm_view)
@@ -133,7 +146,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             **self._context(request, run.file_name),
             "run": run,
             "original": run,
-            "process_name": dict(import_process_choices()).get(run.process, run.process),
+            "process_name": dict(process_choices()).get(run.process, run.process),
             "real_run": run.imports.order_by("-id").first(),
             "may_import": self.has_add_permission(request),
         }

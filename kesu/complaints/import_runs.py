@@ -17,20 +17,11 @@ from django.utils.translation import gettext as _
 from kesu.complaints.imports import ImportFileError, import_history
 from kesu.complaints.models import ImportRun, ImportStatus
 from kesu.lib.errors import DomainError, NotAllowed
-from kesu.processes.models import Process
 
 log = logging.getLogger(__name__)
 
 IMPORT_PERMISSION = "complaints.import_complaints"
 SUFFIXES = (".xlsx", ".csv")
-
-
-def import_process_choices() -> list[tuple[str, str]]:
-    """(name, display name) of the newest version of every process, by display name."""
-    newest: dict[str, Process] = {}
-    for process in Process.objects.order_by("name", "-version"):
-        newest.setdefault(process.name, process)
-    return sorted(((name, str(process.spec.label)) for name, process in newest.items()), key=lambda item: item[1])
 
 
 def import_run_start(*, file, process: str, dry_run: bool, user) -> ImportRun:

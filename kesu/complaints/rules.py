@@ -6,12 +6,14 @@ Roles give permissions (kesu.accounts.roles.ROLE_PERMISSIONS); on top of them:
 - nobody approves their own plan.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.models import User
 from kesu.complaints.models import Complaint
-from kesu.lib.errors import NotAllowed
+from kesu.lib.errors import FieldError, NotAllowed
+
+PERMISSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def require_permission(user, permission: str) -> None:
@@ -33,22 +35,45 @@ def require_handler(user, complaint: Complaint) -> None:
     raise NotAllowed(_("Only the complaint's handler or a supervisor may do this."))
 
 
+def handlers() -> QuerySet[User]:
+    """Active staff whose role (or own permission) lets them handle complaints, and superusers: the
+    people `user.has_perm("complaints.handle_complaint")` is true of, as one query."""
+    return User.objects.with_perm("complaints.handle_complaint", backend=PERMISSION_BACKEND)
+
+
+def assignable_handlers(complaint: Complaint) -> QuerySet[User]:
+    """Who may be made the handler of `complaint`: a handler never involved in it (当事人)."""
+    return handlers().exclude(pk__in=complaint.involved_staff.values("pk"))
+
+
 def require_may_handle(user, complaint: Complaint, *, field: str) -> None:
-    """`user` may be made the handler of `complaint`."""
-    if not user.is_active or not user.has_perm("complaints.handle_complaint"):
-        raise NotAllowed(_("This person cannot handle complaints."), field=field)
+    """`user` is one of `assignable_handlers(complaint)`; else why not."""
+    if assignable_handlers(complaint).filter(pk=user.pk).exists():
+        return
     if complaint.involved_staff.filter(pk=user.pk).exists():
         raise NotAllowed(_("This person is involved in the complaint and may not handle it."), field=field)
+    raise NotAllowed(_("This person cannot handle complaints."), field=field)
 
 
-def handler_candidates(complaint: Complaint | None = None) -> QuerySet[User]:
-    """Staff who may be made a complaint's handler (`require_may_handle`): active, with the handler's
-    permission; for `complaint`, never one involved in it."""
-    may_handle = Q(groups__permissions__codename="handle_complaint") | Q(is_superuser=True)
-    people = User.objects.filter(may_handle, is_active=True).distinct().order_by("username")
-    if complaint is not None:
-        people = people.exclude(pk__in=complaint.involved_staff.values("pk"))
-    return people
+def involvable_staff(complaint: Complaint, actor) -> QuerySet[User]:
+    """Whom `actor` may name as involved in `complaint` (当事人): any active member of staff but its
+    handler (who must be replaced first) and the actor (whom another must name)."""
+    people = User.objects.filter(is_active=True).exclude(pk=actor.pk)
+    return people.exclude(pk=complaint.assignee_id) if complaint.assignee_id else people
+
+
+def require_may_be_involved(staff, complaint: Complaint, actor, *, field: str) -> None:
+    """Every one of `staff` is one of `involvable_staff(complaint, actor)`; else why not."""
+    named = involvable_staff(complaint, actor).filter(pk__in=[person.pk for person in staff])
+    allowed = set(named.values_list("pk", flat=True))
+    for person in staff:
+        if person.pk in allowed:
+            continue
+        if person.pk == complaint.assignee_id:
+            raise FieldError(field, _("The handler cannot be involved; assign the complaint to someone else first."))
+        if person.pk == actor.pk:
+            raise FieldError(field, _("Ask another handler or a supervisor to name you as involved."))
+        raise FieldError(field, _("Unknown member of staff."))
 
 
 def may_assign(user) -> bool:

@@ -5,8 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from kesu.attachments.models import Attachment, AttachmentKind
 from kesu.clocks.models import Clock
 from kesu.complaints.models import ApprovalStatus, Complaint, Event, PlanApproval, PlanStatus, Status
 from kesu.complaints.search import text_matches
+from kesu.complaints.services.common import OPEN_STATUSES
 from kesu.customers.services import normalize_phone
 from kesu.lib.errors import FieldError
 from kesu.tasks.models import Task
@@ -225,6 +227,19 @@ def _full_phone(term: str) -> str | None:
         return normalize_phone(term)
     except FieldError:
         return None
+
+
+def with_open_cases(people: QuerySet[User]) -> QuerySet[User]:
+    """Each person with `open_cases`, the open complaints they handle: counted per person by the
+    (assignee, status) index inside the same query, so a list of people costs one query."""
+    open_cases = (
+        Complaint.objects.filter(assignee=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("assignee")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return people.annotate(open_cases=Coalesce(Subquery(open_cases), 0))
 
 
 def complaint_timeline(complaint: Complaint) -> QuerySet[Event]:

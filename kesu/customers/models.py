@@ -40,7 +40,7 @@ class Customer(models.Model):
     messages_opt_out = models.BooleanField(
         _("no messages"), default=False, help_text=_("The customer asked not to be sent messages.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     anonymised_at = models.DateTimeField(
         _("anonymised at"),
         null=True,

@@ -5,10 +5,12 @@
 - only quality verifies it or sends it back, and never an action they own themselves.
 """
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kesu.accounts.models import User
 from kesu.improvements.models import Improvement
-from kesu.lib.errors import NotAllowed
+from kesu.lib.errors import FieldError, NotAllowed
 
 
 def require_permission(user, permission: str) -> None:
@@ -25,3 +27,14 @@ def require_verifier(user, improvement: Improvement) -> None:
     require_permission(user, "verify_improvement")
     if improvement.owner_id == user.pk:
         raise NotAllowed(_("Nobody may verify an action they own; ask another quality inspector."), code="own_action")
+
+
+def improvement_owners() -> QuerySet[User]:
+    """Who may own an action: active staff with a role in Kesu."""
+    has_role = Exists(User.groups.through.objects.filter(user=OuterRef("pk")))
+    return User.objects.filter(has_role, is_active=True)
+
+
+def require_may_own(user) -> None:
+    if not improvement_owners().filter(pk=user.pk).exists():
+        raise FieldError("owner", _("This person has no role in Kesu and cannot own an action."))

@@ -13,7 +13,7 @@ from kesu.complaints.models import Complaint, Event, EventKind
 from kesu.complaints.rules import require_not_involved
 from kesu.complaints.services.common import required_text
 from kesu.improvements.models import EntryKind, Improvement, ImprovementEntry, ImprovementStatus
-from kesu.improvements.rules import require_owner, require_permission, require_verifier
+from kesu.improvements.rules import require_may_own, require_owner, require_permission, require_verifier
 from kesu.improvements.selectors import complaints_for_linking
 from kesu.lib.errors import FieldError, InvalidTransition
 
@@ -77,8 +77,7 @@ def improvement_create(
     and link the complaints it covers (numbers the actor may see)."""
     require_permission(actor, "create_improvement")
     complaints = _linkable(complaint_numbers, actor)
-    if not owner.is_active or not owner.groups.exists():
-        raise FieldError("owner", _("This person has no role in Kesu and cannot own an action."))
+    require_may_own(owner)
     if due_date < timezone.localdate():
         raise FieldError("due_date", _("May not be in the past."))
     improvement = Improvement.objects.create(

@@ -3,9 +3,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from kesu.mailin.models import InboundMail, Mailbox
+from kesu.processes.services import process_choices, process_title, with_process_titles
 
 
 class MailboxForm(forms.ModelForm):
+    process = forms.ChoiceField(
+        label=_("process"),
+        choices=lambda: [("", _("The default process")), *process_choices()],
+        required=False,
+        help_text=Mailbox._meta.get_field("process").help_text,
+    )
     password = forms.CharField(
         label=_("password"),
         required=False,
@@ -36,8 +43,15 @@ class MailboxForm(forms.ModelForm):
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
     form = MailboxForm
-    list_display = ["name", "username", "host", "folder", "process", "is_active", "last_polled_at"]
+    list_display = ["name", "username", "host", "folder", "process_name", "is_active", "last_polled_at"]
     readonly_fields = ["uidvalidity", "last_uid", "last_polled_at", "last_error"]
+
+    def get_queryset(self, request):
+        return with_process_titles(super().get_queryset(request), "process")
+
+    @admin.display(description=_("process"), ordering="process")
+    def process_name(self, mailbox):
+        return process_title(mailbox, mailbox.process) if mailbox.process else _("The default process")
 
 
 @admin.register(InboundMail)

@@ -10,11 +10,18 @@ from kesu.notifications.customer import MESSAGE_LABELS
 from kesu.notifications.fanout import WEBHOOK_PREFIX
 from kesu.notifications.models import MessageTemplate, Robot, RobotAlert, WebhookEndpoint
 from kesu.notifications.webhooks import webhook_endpoint_create, webhook_endpoint_enable, webhook_secret_rotate
+from kesu.processes.services import process_choices, process_title, with_process_titles
 
 
 class RobotForm(forms.ModelForm):
     alerts = forms.MultipleChoiceField(
         label=_("alerts"), choices=RobotAlert.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    process = forms.ChoiceField(
+        label=_("process"),
+        choices=lambda: [("", _("Every process")), *process_choices()],
+        required=False,
+        help_text=Robot._meta.get_field("process").help_text,
     )
 
     class Meta:
@@ -25,9 +32,16 @@ class RobotForm(forms.ModelForm):
 @admin.register(Robot)
 class RobotAdmin(admin.ModelAdmin):
     form = RobotForm
-    list_display = ["name", "kind", "department", "process", "is_active"]
+    list_display = ["name", "kind", "department", "process_name", "is_active"]
     list_filter = ["kind", "is_active"]
     list_select_related = ["department"]
+
+    def get_queryset(self, request):
+        return with_process_titles(super().get_queryset(request), "process")
+
+    @admin.display(description=_("process"), ordering="process")
+    def process_name(self, robot):
+        return process_title(robot, robot.process) if robot.process else _("Every process")
 
 
 class WebhookEndpointForm(forms.ModelForm):
@@ -88,8 +102,23 @@ class MessageTemplateForm(forms.ModelForm):
         }
 
 
+class MessageFilter(admin.SimpleListFilter):
+    title = _("message")
+    parameter_name = "key"
+
+    def lookups(self, request, model_admin):
+        return [(key.value, label) for key, label in MESSAGE_LABELS.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(key=self.value()) if self.value() else queryset
+
+
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
     form = MessageTemplateForm
-    list_display = ["key", "language", "subject", "sms_template_code"]
-    list_filter = ["key", "language"]
+    list_display = ["message", "language", "subject", "sms_template_code"]
+    list_filter = [MessageFilter, "language"]
+
+    @admin.display(description=_("message"), ordering="key")
+    def message(self, template):
+        return MESSAGE_LABELS.get(template.key, template.key)

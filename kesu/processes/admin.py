@@ -21,6 +21,7 @@ from kesu.processes.schedules import (
     official_schedule_snapshot,
 )
 from kesu.processes.services import (
+    process_choices,
     process_existing_version,
     process_export,
     process_load,
@@ -47,14 +48,30 @@ class ProcessUploadForm(forms.ModelForm):
         return document
 
 
+def process_filter(field: str) -> type[admin.SimpleListFilter]:
+    """A list filter by the process a row names in `field`, each process shown by its name."""
+
+    class ProcessFilter(admin.SimpleListFilter):
+        title = _("process")
+        parameter_name = field
+
+        def lookups(self, request, model_admin):
+            return process_choices()
+
+        def queryset(self, request, queryset):
+            return queryset.filter(**{field: self.value()}) if self.value() else queryset
+
+    return ProcessFilter
+
+
 @admin.register(Process)
 class ProcessAdmin(admin.ModelAdmin):
     """Versions are never edited: a change is loaded as a new version (export, edit, add)."""
 
-    list_display = ["name", "version", "label", "is_default", "loaded_at", "export_link"]
-    list_filter = ["name"]
-    readonly_fields = ["name", "version", "label", "loaded_at", "document_yaml"]
-    fields = ["name", "version", "label", "is_default", "loaded_at", "document_yaml"]
+    list_display = ["title", "version", "is_default", "loaded_at", "export_link"]
+    list_filter = [process_filter("name")]
+    readonly_fields = ["title", "key", "version", "loaded_at", "document_yaml"]
+    fields = ["title", "key", "version", "is_default", "loaded_at", "document_yaml"]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -76,6 +93,15 @@ class ProcessAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("process"), ordering="name")
+    def title(self, process):
+        return str(process.spec.label)
+
+    @admin.display(description=_("key"))
+    def key(self, process):
+        """The name `kesu init`, the API and other processes' rules know it by."""
+        return format_html("<code>{}</code>", process.name)
 
     @admin.display(description=_("document (YAML)"))
     def document_yaml(self, process):

@@ -3,13 +3,16 @@ from pathlib import Path
 
 import yaml
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import KT
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
 from kesu.accounts.models import Department
+from kesu.accounts.names import department_first_name
 from kesu.lib.configuration import configuration, configuration_changed
 from kesu.lib.errors import DomainError
-from kesu.processes.document import ProcessDocument
+from kesu.processes.document import Label, ProcessDocument
 from kesu.processes.models import Process
 
 LIBRARY = Path(__file__).parent / "library"
@@ -131,9 +134,10 @@ def _check_hand_overs(document: ProcessDocument) -> None:
 
 
 def _ensure_departments(codes: set[str]) -> None:
-    """Departments the routing and the remedy tasks name exist (named after their code until an admin renames them)."""
+    """Departments the routing and the remedy tasks name exist (with their plain name, which an admin may change)."""
     existing = set(Department.objects.filter(code__in=codes).values_list("code", flat=True))
-    Department.objects.bulk_create([Department(code=code, name=code) for code in sorted(codes - existing)])
+    missing = sorted(codes - existing)
+    Department.objects.bulk_create([Department(code=code, name=department_first_name(code)) for code in missing])
     configuration_changed()  # bulk_create sends no post_save
 
 
@@ -165,6 +169,34 @@ def process_load_template(name: str, *, make_default: bool = False) -> Process:
     if missing:
         _check_hand_overs(process.spec)
     return process
+
+
+def process_choices() -> list[tuple[str, str]]:
+    """(name, display name in the reader's language) of every process, by display name: the label of its
+    newest version."""
+    newest: dict[str, Process] = {}
+    for process in Process.objects.defer("document").order_by("name", "-version"):
+        newest.setdefault(process.name, process)
+    return sorted(((name, str(process.spec.label)) for name, process in newest.items()), key=lambda item: item[1])
+
+
+def with_process_titles(queryset: QuerySet, name_field: str) -> QuerySet:
+    """`queryset` with `process_title_zh` and `process_title_en` on each row: the label of the newest version
+    of the process the row names in `name_field`, read with the rows (a list shows dozens)."""
+    newest = Process.objects.filter(name=OuterRef(name_field)).order_by("-version")
+    titles = {
+        f"process_title_{language}": Subquery(newest.values(title=KT(f"document__label__{language}"))[:1])
+        for language in ("zh", "en")
+    }
+    return queryset.annotate(**titles)
+
+
+def process_title(row, name: str) -> str:
+    """The title `with_process_titles` read for `row`, in the reader's language; the name of a process
+    not loaded."""
+    if row.process_title_zh is None:
+        return name
+    return str(Label(zh=row.process_title_zh, en=row.process_title_en))
 
 
 def default_process() -> Process | None:

@@ -4,10 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.models import Department, User
+from kesu.accounts.names import department_first_name
 from kesu.complaints.models import Complaint, Event, EventKind, Status
 from kesu.complaints.rules import require_handler, require_not_involved
 from kesu.lib.errors import DomainError, FieldError, InvalidTransition, NotAllowed
@@ -78,7 +80,7 @@ def task_open(
 
 def rule_department(code: str) -> Department:
     """The department a process's rule names (made when the company has not set it up yet)."""
-    return Department.objects.get_or_create(code=code, defaults={"name": code})[0]
+    return Department.objects.get_or_create(code=code, defaults={"name": department_first_name(code)})[0]
 
 
 def tasks_for_finding(complaint: Complaint, actor) -> list[Task]:
@@ -118,6 +120,13 @@ def _task_people(task: Task) -> list[User]:
     return list(User.objects.filter(department=task.department, is_active=True)[:50])
 
 
+def task_owners(department: Department | None) -> QuerySet[User]:
+    """Who may own (or back up) a task of `department`: its active members; with no department yet,
+    the active members of any department."""
+    people = User.objects.filter(is_active=True)
+    return people.filter(department=department) if department else people.filter(department__isnull=False)
+
+
 @transaction.atomic
 def complaint_create_task(
     *,
@@ -138,7 +147,7 @@ def complaint_create_task(
     if complaint.status not in TASK_STATUSES:
         raise InvalidTransition(_("Tasks can be handed out only while the complaint is being handled."), field="status")
     for person, field in ((owner, "owner"), (backup, "backup")):
-        if person is not None and person.department_id != department.pk:
+        if person is not None and not task_owners(department).filter(pk=person.pk).exists():
             raise FieldError(field, _("The owner must belong to the task's department."))
     return task_open(
         complaint=complaint,

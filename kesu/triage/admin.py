@@ -6,17 +6,34 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kesu.lib.errors import DomainError
+from kesu.processes.admin import process_filter
 from kesu.processes.models import Process
+from kesu.processes.services import process_choices, process_title, with_process_titles
 from kesu.triage.models import ComplaintMerge, TriageModel
 from kesu.triage.rules import TRAIN
 from kesu.triage.selectors import process_named
 from kesu.triage.services import triage_train_later
+from kesu.triage.services.suggestions import class_labellers
 
 TARGET_LABELS = {"category": _("Category"), "department": _("Department"), "priority": _("Priority")}
+
+
+def _named_classes(target: str, part: dict, labellers: dict) -> tuple:
+    """A target's held-out report with its classes (category keys, department codes, priorities) named."""
+    name = labellers.get(target, str)
+    classes = [{**row, "key": name(row["key"])} for row in part["classes"]]
+    labels = [name(label) for label in part["confusion"]["labels"]]
+    confusion = zip(labels, part["confusion"]["rows"], strict=True)
+    return (
+        TARGET_LABELS[target],
+        {**part, "classes": classes, "confusion": {**part["confusion"], "labels": labels}},
+        confusion,
+    )
 
 
 @admin.register(TriageModel)
@@ -24,14 +41,18 @@ class TriageModelAdmin(admin.ModelAdmin):
     """The trained models: each training's held-out report, the one in use per process, and "train now".
     A record: never changed or deleted by hand."""
 
-    list_display = ["process_name", "status", "trained_at", "samples", "held_out", "percent", "shown_at_intake"]
+    list_display = ["process", "status", "trained_at", "samples", "held_out", "percent", "shown_at_intake"]
     list_display += ["requested_by"]
-    list_filter = ["status", "process_name"]
+    list_filter = ["status", process_filter("process_name")]
     list_select_related = ["requested_by"]
     change_list_template = "admin/triage/triagemodel/change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("pipeline")
+        return with_process_titles(super().get_queryset(request).defer("pipeline"), "process_name")
+
+    @admin.display(description=_("process"), ordering="process_name")
+    def process(self, model):
+        return process_title(model, model.process_name)
 
     def has_add_permission(self, request):
         return False
@@ -60,7 +81,7 @@ class TriageModelAdmin(admin.ModelAdmin):
         extra = {
             "threshold": settings.TRIAGE_MIN_ACCURACY,
             "may_train": request.user.has_perm(TRAIN),
-            "process_names": sorted(set(Process.objects.values_list("name", flat=True))),
+            "processes": process_choices(),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra)
@@ -71,17 +92,18 @@ class TriageModelAdmin(admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_permission(request, model):
             raise PermissionDenied
+        process = Process.objects.current(model.process_name)
+        process_name = str(process.spec.label) if process else model.process_name
+        labellers = class_labellers(process) if process else {}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": str(model),
+            "title": f"{process_name} {timezone.localtime(model.trained_at):%Y-%m-%d %H:%M}",
             "original": model,
             "model": model,
+            "process": process_name,
             "threshold": settings.TRIAGE_MIN_ACCURACY,
-            "targets": [
-                (TARGET_LABELS[key], part, zip(part["confusion"]["labels"], part["confusion"]["rows"], strict=True))
-                for key, part in model.report.items()
-            ],
+            "targets": [_named_classes(key, part, labellers) for key, part in model.report.items()],
         }
         return TemplateResponse(request, "admin/triage/triagemodel/report.html", context)
 
@@ -97,7 +119,7 @@ class TriageModelAdmin(admin.ModelAdmin):
             messages.error(request, error.message)
         else:
             triage_train_later(process.name, requested_by=request.user)
-            messages.success(request, gettext("The worker is training %(process)s.") % {"process": process.name})
+            messages.success(request, gettext("The worker is training %(process)s.") % {"process": process.spec.label})
         return redirect(reverse("admin:triage_triagemodel_changelist"))
 
 

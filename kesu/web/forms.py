@@ -4,17 +4,19 @@ import datetime as dt
 import re
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accountability.models import Accountability, AccountabilityStatus, Measure
 from kesu.accounts.models import Department, User
 from kesu.complaints.models import ContactDirection, ContactPurpose, Status
 from kesu.complaints.remedies import MAX_AMOUNT, RemedyKind
-from kesu.complaints.rules import handler_candidates
+from kesu.complaints.rules import handlers
 from kesu.complaints.services.bulk import Pick
 from kesu.customers.models import Gender
 from kesu.followups.models import Satisfaction
 from kesu.improvements.models import Improvement, ImprovementStatus
+from kesu.improvements.rules import improvement_owners
 from kesu.improvements.selectors import improvements_visible_to
 from kesu.lib.errors import DomainError
 from kesu.lib.schemas import YEARS
@@ -22,7 +24,8 @@ from kesu.processes.document import FieldType, ProcessDocument
 from kesu.processes.models import Process
 from kesu.processes.vocabulary import Channel, Priority
 from kesu.tasks.models import TaskKind
-from kesu.web.presenters import duration_text
+from kesu.web import pickers
+from kesu.web.presenters import duration_text, open_cases_text
 
 REMEDY_ROWS = 3
 
@@ -73,14 +76,63 @@ def _text(max_length: int, *, required: bool = True, rows: int | None = None, la
     return forms.CharField(label=label, max_length=max_length, required=required, widget=widget)
 
 
+def staff_label(person: User) -> str:
+    """A member of staff in a list to choose from: the name, the department, the open cases when counted."""
+    parts = [str(person)]
+    if person.department_id:
+        parts.append(person.department.name)
+    if hasattr(person, "open_cases"):
+        parts.append(open_cases_text(person.open_cases))
+    return " · ".join(parts)
+
+
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj} ({obj.username})"
+        return staff_label(obj)
 
 
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+class PersonPicker(forms.Select):
+    """Who may take a step, as a <select> (what the form sends, and all there is without JavaScript)
+    under a type-ahead box (web/static/js/picker.js) that asks `url` for those matching what is typed.
+    `include`: more inputs the search sends (a CSS selector: the task's department); `fills`: the id of
+    a department <select> the picked person's department fills while it is empty."""
+
+    template_name = "web/forms/person_picker.html"
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        self.url = self.include = self.fills = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget.update(url=self.url, include=self.include, fills=self.fills)
+        widget["invalid"] = "is-invalid" in widget["attrs"].get("class", "")
+        widget["described_by"] = widget["attrs"].get("aria-describedby", "")
+        return context
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        """Each person's name on their option, for the box to show once they are picked."""
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        person = getattr(value, "instance", None)
+        if person is not None:
+            option["attrs"]["data-name"] = str(person)
+        return option
+
+
+class PeoplePicker(PersonPicker, forms.SelectMultiple):
+    """A PersonPicker for several people: each one picked is listed above the box, to be taken off again."""
+
+
+class PersonField(StaffChoiceField):
+    widget = PersonPicker
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    widget = PeoplePicker
+
     def label_from_instance(self, obj):
-        return f"{obj} ({obj.username})"
+        return staff_label(obj)
 
 
 def _departments():
@@ -101,19 +153,47 @@ class StepForm(PageForm):
         kwargs.setdefault("initial", {})["version"] = complaint.version
         super().__init__(*args, **kwargs)
 
+    def offer_people(self, name: str, step: str, department=None, *, include: str = "", fills: str = "") -> None:
+        """The field `name` offers who may be picked in `step` (kesu.web.pickers), its box searching them."""
+        field = self.fields[name]
+        field.queryset = pickers.people_for(step, self.complaint, self.user, department)
+        widget = field.widget
+        widget.url = reverse("web:people", args=[self.complaint.number, step])
+        widget.include, widget.fills = include, fills
+
+
+class PeopleQueryForm(forms.Form):
+    """What a people picker sends as one types: the text, and the department a task goes to."""
+
+    q = forms.CharField(label=_("Name"), max_length=100, required=False)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = _departments()
+
 
 class ConfirmForm(StepForm):
     pass
 
 
 class AssignForm(StepForm):
-    assignee = StaffChoiceField(label=_("Handler"), queryset=User.objects.none())
+    """分派, to the person picked or, by the button "Assign to me" (`to_me`), to the user."""
+
+    assignee = PersonField(label=_("Handler"), queryset=User.objects.none())
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = handler_candidates(self.complaint)
+        if self.is_bound and self.data.get("to_me") and self.user is not None:
+            self.data = self.data.copy()
+            self.data["assignee"] = str(self.user.pk)
+        self.offer_people("assignee", "assign")
         self.fields["department"].queryset = _departments()
+
+    def may_assign_to_me(self) -> bool:
+        """The user may be made the handler: the form offers "Assign to me"."""
+        return self.user is not None and self.fields["assignee"].queryset.filter(pk=self.user.pk).exists()
 
 
 class FindingForm(StepForm):
@@ -236,16 +316,16 @@ class PriorityForm(StepForm):
 
 
 class InvolvedForm(StepForm):
-    staff = StaffMultipleChoiceField(
+    staff = PeopleField(
         label=_("Staff the complaint is about"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=PeoplePicker(attrs={"size": 8}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = User.objects.filter(is_active=True).order_by("username")
+        self.offer_people("staff", "involved")
         self.fields["staff"].initial = list(self.complaint.involved_staff.values_list("pk", flat=True))
 
 
@@ -269,7 +349,7 @@ class ContactForm(StepForm):
 
 
 class AccountabilityForm(StepForm):
-    person = StaffChoiceField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
+    person = PersonField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
     department = forms.ModelChoiceField(
         label=_("Responsible department"), queryset=Department.objects.none(), required=False
     )
@@ -283,7 +363,7 @@ class AccountabilityForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].required = False  # an accountability is its own record
-        self.fields["person"].queryset = User.objects.filter(is_active=True).order_by("username")
+        self.offer_people("person", "accountability")
         self.fields["department"].queryset = _departments()
 
 
@@ -359,18 +439,14 @@ class _ImprovementFields(forms.Form):
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-def _improvement_choices(form) -> None:
-    form.fields["owner"].queryset = (
-        User.objects.filter(is_active=True, groups__isnull=False).distinct().order_by("username")
-    )
-    form.fields["department"].queryset = _departments()
-
-
 class CreateImprovementForm(StepForm, _ImprovementFields):
+    owner = PersonField(label=_("Owner"), queryset=User.objects.none())
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].required = False
-        _improvement_choices(self)
+        self.offer_people("owner", "create_improvement")
+        self.fields["department"].queryset = _departments()
 
 
 class ImprovementForm(PageForm, _ImprovementFields):
@@ -380,7 +456,9 @@ class ImprovementForm(PageForm, _ImprovementFields):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _improvement_choices(self)
+        owners = improvement_owners().select_related("department").order_by("display_name", "username")
+        self.fields["owner"].queryset = owners
+        self.fields["department"].queryset = _departments()
 
     def complaint_numbers(self) -> list[str]:
         return [number for number in re.split(r"[\s,，]+", self.cleaned_data.get("complaints") or "") if number]
@@ -611,7 +689,7 @@ class ListFilterForm(PageForm):
         self.fields["category"].choices = [("", "---------")] + categories
         self.fields["finding"].choices = [("", "---------")] + findings
         self.fields["department"].queryset = _departments()
-        self.fields["assignee"].queryset = handler_candidates()
+        self.fields["assignee"].queryset = handlers().order_by("username")
 
 
 class PicksField(forms.Field):
@@ -631,7 +709,7 @@ class PicksField(forms.Field):
 
 class HandlerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj} · {obj.department}" if obj.department_id else str(obj)
+        return staff_label(obj)
 
 
 class BulkActionForm(PageForm):
@@ -662,7 +740,7 @@ class BulkActionForm(PageForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "bulk")
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = handler_candidates().select_related("department")
+        self.fields["assignee"].queryset = handlers().select_related("department").order_by("username")
 
     def clean(self):
         data = super().clean()
@@ -697,10 +775,10 @@ class TaskForm(StepForm):
     kind = forms.ChoiceField(label=_("Kind of task"), choices=TaskKind.choices)
     title = forms.CharField(label=_("What to do"), max_length=200)
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
-    owner = StaffChoiceField(
+    owner = PersonField(
         label=_("Owner (empty: anyone of the department)"), queryset=User.objects.none(), required=False
     )
-    backup = StaffChoiceField(label=_("Backup owner"), queryset=User.objects.none(), required=False)
+    backup = PersonField(label=_("Backup owner"), queryset=User.objects.none(), required=False)
     within = forms.ChoiceField(label=_("Deadline"), initial="1 working day")
     required = forms.BooleanField(
         label=_("Must be done before the complaint is resolved"), required=False, initial=True
@@ -711,9 +789,8 @@ class TaskForm(StepForm):
         self.fields["version"].required = False  # a task does not change the complaint itself
         self.fields["within"].choices = [(limit, duration_text(limit)) for limit in TASK_LIMITS]
         self.fields["department"].queryset = _departments()
-        people = User.objects.filter(is_active=True, department__isnull=False).order_by("department__code", "username")
-        self.fields["owner"].queryset = people
-        self.fields["backup"].queryset = people
+        for name in ("owner", "backup"):
+            self.offer_people(name, "task", include="#id_department", fills="id_department")
 
 
 class TaskResultForm(PageForm):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kesu.accounts.models import User, staff_name
+from kesu.accounts.models import Department, User, staff_name
 from kesu.complaints.models import ContactDirection, ContactPurpose, Event, EventKind, Status
 from kesu.complaints.remedies import RemedyKind
 from kesu.customers.masking import SENSITIVE_MASK
@@ -16,7 +16,13 @@ from kesu.followups.models import Satisfaction
 from kesu.lib.choices import choice_label
 from kesu.processes.calendar import Duration
 from kesu.processes.document import ProcessDocument
+from kesu.processes.models import Process
 from kesu.processes.vocabulary import Channel, Priority
+
+
+def open_cases_text(count: int) -> str:
+    """How many open complaints a person handles, beside their name where one is chosen."""
+    return ngettext("%(count)d open case", "%(count)d open cases", count) % {"count": count}
 
 
 def remedy_text(remedy: dict) -> str:
@@ -42,12 +48,15 @@ def regulator_closing_fields(complaint, *, finding_label: str, plan) -> list[tup
     ]
 
 
-def event_details(event: Event, spec: ProcessDocument, names: dict[str, str] | None = None) -> list[tuple[str, str]]:
+def event_details(
+    event: Event, spec: ProcessDocument, names: dict[str, str] | None = None, departments: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
     """What an event's data says, as (label, value) pairs the timeline shows under it; the staff it
-    names (by username) are shown by `names` (username → name on screen) where given."""
+    names (by username) are shown by `names` (username → name on screen) and the departments (by code)
+    by `departments` (code → name) where given."""
     data = event.data or {}
     kind = event.kind
-    names = names or {}
+    names, departments = names or {}, departments or {}
 
     def person(username: str) -> str:
         return names.get(username, username)
@@ -63,7 +72,8 @@ def event_details(event: Event, spec: ProcessDocument, names: dict[str, str] | N
         finding = spec.findings.get(data.get("finding", ""))
         details = [(_("Finding"), str(finding.label) if finding else data.get("finding", ""))]
         if data.get("responsible_department"):
-            details.append((_("Responsible department"), data["responsible_department"]))
+            code = data["responsible_department"]
+            details.append((_("Responsible department"), departments.get(code, code)))
         return details
     if kind == EventKind.PLAN_PROPOSED:
         return [(_("Remedies"), "; ".join(remedy_text(remedy) for remedy in data.get("remedies", [])))]
@@ -94,15 +104,26 @@ def event_details(event: Event, spec: ProcessDocument, names: dict[str, str] | N
     if kind == EventKind.CLOCK_BREACHED:
         return [(_("Deadline"), spec.clock_label(data.get("clock", "")))]
     if kind == EventKind.HANDED_OVER:
-        return [(_("Process"), data.get("to_process", "")), *_by_rule(data)]
+        handed_to = _process_and_category(data.get("to_process"), data.get("to_version"), data.get("to_category"))
+        return [(_("Process"), handed_to), *_by_rule(data)]
     if data.get("merged_into"):
         return [(_("Merged into"), data["merged_into"])]
     if data.get("merged_from"):
         return [(_("Merged into this one"), data["merged_from"])]
     if kind == EventKind.TAKEN_OVER:
-        taken_in = f"{data.get('from_process', '')} · {data.get('from_category', '')}"
+        taken_in = _process_and_category(data.get("from_process"), data.get("from_version"), data.get("from_category"))
         return [(_("Taken in under"), taken_in), *_by_rule(data)]
     return []
+
+
+def _process_and_category(name: str | None, version: int | None, category: str | None) -> str:
+    """The process version and category a hand-over names (by keys), by their names; a hand-over is
+    rare, so its version is read here."""
+    process = Process.objects.defer("document").filter(name=name, version=version).first() if name else None
+    if process is None:
+        return " · ".join(filter(None, [name, category]))
+    found = process.spec.category(category or "")
+    return " · ".join([str(process.spec.label), *([str(found.label)] if found else [])])
 
 
 def _by_rule(data: dict) -> list[tuple[str, str]]:
@@ -123,12 +144,11 @@ def _due_moved(data: dict, spec: ProcessDocument) -> list[tuple[str, str]]:
     """The deadline a promised date moved, from when to when (local time)."""
     if not data.get("due_after"):
         return []
-    clock = next((each for each in spec.clocks if each.key == data.get("clock")), None)
     before, after = (
         timezone.localtime(dt.datetime.fromisoformat(data[key])).strftime("%Y-%m-%d %H:%M")
         for key in ("due_before", "due_after")
     )
-    return [(_("Deadline"), str(clock.label) if clock else data.get("clock", "")), (_("Due"), f"{before} → {after}")]
+    return [(_("Deadline"), spec.clock_label(data.get("clock", ""))), (_("Due"), f"{before} → {after}")]
 
 
 def status_change(event: Event) -> str:
@@ -158,15 +178,22 @@ def staff_names(events) -> dict[str, str]:
     return {row[0]: staff_name(*row) for row in User.objects.filter(username__in=usernames).values_list(*fields)}
 
 
+def department_names(events) -> dict[str, str]:
+    """The departments the events' findings held responsible (by code), by their names: one query for all."""
+    codes = {(event.data or {}).get("responsible_department") for event in events}
+    codes.discard(None)
+    return dict(Department.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+
+
 def timeline_rows(events, spec: ProcessDocument) -> list[dict]:
     events = list(events)
-    names = staff_names(events)
+    names, departments = staff_names(events), department_names(events)
     return [
         {
             "event": event,
             "kind": choice_label(EventKind, event.kind),
             "status_change": status_change(event),
-            "details": event_details(event, spec, names),
+            "details": event_details(event, spec, names, departments),
             "attachment": (event.data or {}).get("attachment"),
             "other_complaint": other_complaint(event),
         }

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts import services as accounts
 from kesu.accounts.models import Department, Seat, User
+from kesu.accounts.names import post_name
 from kesu.accounts.roles import Role
 from kesu.lib.errors import FieldError, NotAllowed
 from kesu.mailin.models import Mailbox
@@ -91,25 +92,6 @@ TEMPLATES = {
     ),
 }
 """The nine templates of the library the admin chooses from (food_safety comes with fresh_delivery)."""
-
-POST_NAMES = {
-    "complaint_team_leader": _("Complaint team leader"),
-    "customer_manager": _("Customer manager"),
-    "department_head": _("Department head"),
-    "department_manager": _("Department manager"),
-    "department_supervisor": _("Department supervisor"),
-    "general_manager": _("General manager"),
-    "installation_lead": _("Installation lead"),
-    "marketing_gm": _("Marketing general manager"),
-    "production_manager": _("Production manager"),
-    "production_qc": _("Production quality control"),
-    "project_manager": _("Project manager"),
-    "qc_manager": _("Quality control manager"),
-    "quality_manager": _("Quality manager"),
-    "sales_owner": _("Sales owner"),
-    "service_director": _("Customer service director"),
-}
-"""The posts the library's templates name, in plain words."""
 
 
 def setup_state() -> CompanySetup:
@@ -254,10 +236,6 @@ def setup_name_department(*, actor: User, department: Department, name: str) -> 
 
 
 # ---- posts ---------------------------------------------------------------------------------------
-
-
-def post_name(key: str) -> str:
-    return str(POST_NAMES.get(key, key))
 
 
 def posts_named_by_processes() -> list[tuple[str, str]]:

@@ -37,6 +37,7 @@ urlpatterns = [
     path("complaints/bulk/", lists.complaints_bulk, name="complaints_bulk"),
     path("complaints/<str:number>/", complaint.complaint_page, name="complaint"),
     path("complaints/<str:number>/steps/<slug:action>/", steps.step, name="step"),
+    path("complaints/<str:number>/people/<slug:action>/", steps.people, name="people"),
     path("complaints/<str:number>/notes/", complaint.note_add, name="note_add"),
     path("complaints/<str:number>/sensitive/<slug:key>/", privacy.sensitive_field, name="sensitive_field"),
     path("complaints/<str:number>/attachments/", complaint.attachment_upload, name="attachment_upload"),

@@ -90,6 +90,7 @@ def test_a_missed_deadline_proposes_a_penalty_for_the_handler(as_, intake, appro
 
     item = Accountability.objects.get(complaint__number=number)
     assert (item.person.username, item.clock, item.status) == ("handler", "resolve", "proposed")
+    assert item.fault == "超时：处理完毕"  # the deadline by its name, never its key
 
 
 def test_the_monthly_ledger_is_an_excel_file_finance_reads(as_, intake):

@@ -14,7 +14,12 @@ from kesu.accountability.services import require_accountability
 from kesu.accounts.models import Department
 from kesu.clocks.services import clocks_trigger
 from kesu.complaints.models import Complaint, Event, EventKind, Status
-from kesu.complaints.rules import require_may_handle, require_not_involved, require_permission
+from kesu.complaints.rules import (
+    require_may_be_involved,
+    require_may_handle,
+    require_not_involved,
+    require_permission,
+)
 from kesu.complaints.services.common import (
     OPEN_STATUSES,
     handler_step,
@@ -227,10 +232,7 @@ def reopen(complaint: Complaint, *, actor, reason: str, to: str = Status.INVESTI
 def complaint_set_involved(*, complaint: Complaint, actor, version: int, staff: list):
     """当事人: name the staff the complaint is about; they may no longer handle, approve or judge it."""
     complaint, before = handler_step(complaint, actor, version, OPEN_STATUSES)
-    if complaint.assignee in staff:
-        raise FieldError("staff", _("The handler cannot be involved; assign the complaint to someone else first."))
-    if actor in staff:
-        raise FieldError("staff", _("Ask another handler or a supervisor to name you as involved."))
+    require_may_be_involved(staff, complaint, actor, field="staff")
     complaint.involved_staff.set(staff)
     record(
         complaint,

@@ -10,8 +10,9 @@ router = ReplicaRouter()
 
 
 @pytest.fixture
-def with_a_replica(settings):
-    settings.DATABASES = {**settings.DATABASES, "replica": {**settings.DATABASES["default"]}}
+def with_a_replica(settings, monkeypatch):
+    """A replica named in the settings (the router only asks whether there is one)."""
+    monkeypatch.setitem(settings.DATABASES, "replica", {**settings.DATABASES["default"]})
 
 
 def test_reads_go_to_the_primary_outside_a_reporting_block(with_a_replica):

@@ -67,7 +67,7 @@ def suggestions_for(process: Process, text: str) -> Suggestions:
     import rjieba  # with numpy and the model: imported once the first suggestion is asked for
 
     words = rjieba.cut(text)
-    labels = _labellers(process)
+    labels = class_labellers(process)
     targets = {}
     for target in shown:
         classifier = loaded.classifiers.get(target)
@@ -130,7 +130,8 @@ def _load(model_id: int) -> _Loaded:
         return loaded
 
 
-def _labellers(process: Process) -> dict:
+def class_labellers(process: Process) -> dict:
+    """For each target, the function naming its classes (keys, codes) in the reader's language."""
     spec = process.spec
 
     def category(key: str) -> str:

@@ -90,7 +90,8 @@ def test_the_admin_sees_each_model_s_report_and_the_threshold(trained_retail, db
     report = admin.get(f"/admin/triage/triagemodel/{trained_retail.pk}/change/").content.decode()
 
     assert 'id="triage-threshold"' in listing and "0.70" in listing and "retail" in listing
-    assert "triage-confusion" in report and "triage-classes" in report and "delivery" in report
+    assert "triage-confusion" in report and "triage-classes" in report
+    assert "<td>配送问题</td>" in report and "<td>delivery</td>" not in report  # classes by their names
 
 
 def test_the_admin_trains_a_process_now_and_others_may_not(

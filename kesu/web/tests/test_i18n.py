@@ -85,6 +85,7 @@ def main_pages(assigned, staff):
         f"/complaints/{complaint.number}/steps/approve_plan/",
         f"/complaints/{complaint.number}/steps/contact/",
         f"/complaints/{complaint.number}/steps/assign/",
+        f"/complaints/{complaint.number}/people/assign/",
     ]
 
 
@@ -139,6 +140,7 @@ def issue5_pages(closed, staff):
     return [
         f"/complaints/{closed.number}/",
         *[f"/complaints/{closed.number}/steps/{step}/" for step in steps],
+        f"/complaints/{closed.number}/people/create_improvement/",
         "/improvements/",
         "/improvements/new/",
         f"/improvements/{action.pk}/",

@@ -32,6 +32,9 @@ STAFF_PAGES = {
     "/complaints/{number}/": EVERYONE,  # the department's complaint
     "/exports/{export}/": {"agent"},  # an export of the list: only the one who asked for it (the agent)
     "/exports/{export}/file/": {"agent"},
+    # a people picker's list: who may take the step (an open complaint's assignment; a corrective action)
+    "/complaints/{open}/people/assign/": {"agent", *LEADERS},
+    "/complaints/{number}/people/create_improvement/": {*LEADERS, "quality"},
     "/improvements/": {*LEADERS, "quality"},
     "/improvements/new/": {*LEADERS, "quality"},
     "/improvements/{improvement}/": EVERYONE,  # linked to the department's complaint
@@ -83,7 +86,7 @@ def people(staff):
 
 
 @pytest.fixture
-def records(closed, staff, people, settings, tmp_path):
+def records(closed, assigned, staff, people, settings, tmp_path):
     from kesu.cases.services import case_article_write
     from kesu.improvements.services import improvement_create
 
@@ -100,7 +103,13 @@ def records(closed, staff, people, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     export = list_export_start(user=people["agent"], query="", fmt="csv", reason="周会分析")
     list_export_execute(export.pk)
-    return {"number": closed.number, "case": article.pk, "improvement": improvement.pk, "export": export.pk}
+    return {
+        "number": closed.number,
+        "open": assigned.number,
+        "case": article.pk,
+        "improvement": improvement.pk,
+        "export": export.pk,
+    }
 
 
 def _signed_in(user) -> Client:
@@ -139,7 +148,7 @@ def test_every_admin_page_opens_for_the_admin_role_as_its_permissions_say_and_no
 def test_the_table_names_every_staff_page():
     web = next(p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "web")
     names = {pattern.name for pattern in web.url_patterns if isinstance(pattern, URLPattern)}
-    examples = {"number": "KS1", "case": 1, "improvement": 1, "export": 1}
+    examples = {"number": "KS1", "open": "KS2", "case": 1, "improvement": 1, "export": 1}
     tabled = {get_resolver().resolve(page.format(**examples)).url_name for page in STAFF_PAGES}
 
     assert names - tabled - NOT_PAGES == set()

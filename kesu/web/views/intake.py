@@ -12,7 +12,7 @@ from kesu.complaints.services.intake import CustomerIn, Intake
 from kesu.customers.services import normalize_phone, personal_data_access_log
 from kesu.lib.errors import DomainError
 from kesu.processes.models import Process
-from kesu.processes.services import default_process
+from kesu.processes.services import default_process, process_choices
 from kesu.processes.vocabulary import Priority
 from kesu.triage.text import complaint_text
 from kesu.triage.views import intake_panels
@@ -76,8 +76,7 @@ def intake(request):
         status = 422
     else:
         form, status = IntakeForm(spec=process.spec, initial={"received_at": timezone.localtime()}), 200
-    names = sorted(set(Process.objects.values_list("name", flat=True)))
-    context = {"form": form, "process": process, "process_names": names}
+    context = {"form": form, "process": process, "processes": process_choices()}
     return render(request, "web/intake.html", context, status=status)
 
 

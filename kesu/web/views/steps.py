@@ -5,9 +5,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from kesu.accountability.services import accountability_decide, accountability_propose
 from kesu.cases.services import case_article_write
@@ -17,8 +19,8 @@ from kesu.followups.services import followup_record
 from kesu.improvements.services import improvement_create, improvement_link_complaints
 from kesu.lib.errors import DomainError
 from kesu.tasks.services import complaint_create_task
-from kesu.web import forms
-from kesu.web.actions import ACTIONS
+from kesu.web import forms, pickers
+from kesu.web.actions import ACTIONS, allowed_actions
 from kesu.web.views.common import fragment, is_htmx
 from kesu.web.views.complaint import body
 
@@ -230,3 +232,22 @@ def step(request, number: str, action: str):
     if is_htmx(request):
         return fragment(request, "web/complaint/_step_form.html", context, status=status)
     return render(request, "web/complaint/step.html", context, status=status)
+
+
+@login_required
+@require_GET
+def people(request, number: str, action: str):
+    """A people picker's list: who may be picked in the step's form and matches what was typed, for
+    those who may take the step (others: 403; a complaint they may not see: 404)."""
+    complaint = complaint_for_user(number, request.user)
+    if action not in pickers.PICKERS:
+        raise Http404
+    if action not in {allowed.key for allowed in allowed_actions(request.user, complaint)}:
+        raise PermissionDenied
+    query = forms.PeopleQueryForm(request.GET)
+    if not query.is_valid():
+        errors = [f"{query.fields[name].label}: {text}" for name, texts in query.errors.items() for text in texts]
+        return fragment(request, "web/complaint/_people.html", {"errors": errors}, status=422)
+    data = query.cleaned_data
+    people, more = pickers.people_matching(action, complaint, request.user, data["q"], data["department"])
+    return fragment(request, "web/complaint/_people.html", {"people": people, "more": more})

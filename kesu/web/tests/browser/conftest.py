@@ -121,5 +121,11 @@ def take_step(page, action: str, fill=None, submit: bool = True) -> None:
     if fill:
         fill(dialog)
     if submit:
-        dialog.locator("button[type=submit]").click()
+        dialog.locator("button[type=submit]:not([form])").click()  # not "Assign to me", a form of its own
         page.locator("#step-dialog").wait_for(state="hidden")
+
+
+def pick_person(dialog, field: str, typed: str, name: str) -> None:
+    """Type part of a name into a step's people picker and click `name` in the list it shows."""
+    dialog.locator(f"#id_{field}_search").fill(typed)
+    dialog.locator(f"#id_{field}_options [role=option]", has_text=name).click()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from kesu.accountability.models import Accountability
 from kesu.cases.models import CaseArticle
 from kesu.complaints.models import Complaint, Status
-from kesu.web.tests.browser.conftest import screenshot, sign_in
+from kesu.web.tests.browser.conftest import pick_person, screenshot, sign_in
 
 PHONE = {"width": 375, "height": 740}
 
@@ -32,7 +32,7 @@ def test_accountability_survey_and_case_article(open_page, resolved, staff):
     handler.goto(f"/complaints/{number}/")
 
     def accountability(dialog):
-        dialog.locator("#id_person").select_option(label="接线员小王 (agent)")
+        pick_person(dialog, "person", "小王", "接线员小王")
         dialog.locator("#id_fault").fill("首次接听时未记录客户诉求")
         dialog.locator("#id_measure").select_option("penalty")
         dialog.locator("#id_amount").fill("50")
@@ -88,7 +88,7 @@ def test_accountability_survey_and_case_article(open_page, resolved, staff):
         dialog.locator("#id_title").fill("坐席接听话术培训")
         dialog.locator("#id_root_cause").fill("新坐席未经培训上岗")
         dialog.locator("#id_action").fill("全员话术培训并考核")
-        dialog.locator("#id_owner").select_option(label="处理专员小李 (handler)")
+        pick_person(dialog, "owner", "小李", "处理专员小李")
         dialog.locator("#id_due_date").fill((timezone.localdate() + dt.timedelta(days=14)).isoformat())
 
     panel_step(supervisor, "improvements-panel", "create_improvement", improvement)

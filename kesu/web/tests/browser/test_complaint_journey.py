@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from kesu.complaints.models import Complaint, Status
-from kesu.web.tests.browser.conftest import TABLET, screenshot, sign_in, take_step
+from kesu.web.tests.browser.conftest import TABLET, pick_person, screenshot, sign_in, take_step
 
 INTAKE_LIMIT_SECONDS = 60
 
@@ -64,7 +64,7 @@ def test_a_phone_complaint_goes_from_intake_to_resolution(open_page, staff, call
     screenshot(agent, "complaint-new-zh")
 
     def choose_handler(dialog):
-        dialog.locator("#id_assignee").select_option(label="处理专员小李 (handler)")
+        pick_person(dialog, "assignee", "小李", "处理专员小李")
 
     take_step(agent, "assign", choose_handler)
     assert agent.locator("#complaint-body .kesu-status-assigned").is_visible()
