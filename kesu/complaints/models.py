@@ -218,6 +218,11 @@ class Complaint(models.Model):
                 name="complaint_next_warn",
                 condition=Q(next_warn_at__isnull=False),
             ),
+            models.Index(
+                fields=["next_due_at", "id"],
+                name="complaint_waiting_due",
+                condition=Q(tier__gte=2, escalated_to=None, escalation_accepted_at=None),
+            ),
             models.Index(fields=["process", "received_at"], name="complaint_process_received"),
             models.Index(fields=["process", "pending_until"], name="complaint_pending", condition=Q(status="pending")),
             models.Index(fields=["picked_at"], name="complaint_picked", condition=Q(picked_for_review=True)),

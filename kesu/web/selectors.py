@@ -63,6 +63,19 @@ def escalated_to_me(user) -> QuerySet[Complaint]:
     return complaints.filter(Q(escalated_to=user) | waiting)
 
 
+def escalated_to_me_first(user) -> list[Complaint]:
+    """The first `PANEL_SIZE` of `escalated_to_me` by due time, read in two parts, each in due order
+    from its own index: those escalated to me by name, and those waiting at a tier of my roles
+    (`complaint_waiting_due`). Their OR cannot be read in due order from one index: at a million
+    complaints a supervisor's panel sorted the 19 000 waiting at tier 2 (150 ms; now under 1 ms)."""
+    complaints = _open_rows(user)
+    named = complaints.filter(escalated_to=user)
+    waiting = complaints.filter(escalated_to=None, escalation_accepted_at=None).filter(_tiers_of_my_roles(user))
+    rows = [*named[:PANEL_SIZE], *waiting[:PANEL_SIZE]]
+    rows.sort(key=lambda row: (row.next_due_at is None, row.next_due_at, row.pk))  # as the database orders them
+    return rows[:PANEL_SIZE]
+
+
 def _tiers_of_my_roles(user) -> Q:
     """The (process version, tier) pairs above the first whose roles include one of the user's."""
     roles = set(user.groups.values_list("name", flat=True))

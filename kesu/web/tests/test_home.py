@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kesu.complaints import services
+from kesu.complaints.models import Complaint
 from kesu.web import selectors
 from kesu.web.tests.conftest import advance, htmx
 
@@ -147,3 +148,20 @@ def test_past_the_cap_a_panel_says_more_than_and_stops_counting(page, take_in, m
     department = html.split('id="panel-department"')[1].split("</section>")[0]
     assert ">1+</span>" in department
     assert "查看全部投诉" in department
+
+
+def test_escalated_to_me_by_name_and_waiting_at_my_tier_are_shown_together_by_due_time(take_in, staff):
+    """The panel reads the two apart, each from its own index, and shows them as one list."""
+    soon, later, latest = take_in(), take_in(), take_in()
+    now = timezone.now()
+    waiting = {"tier": 2, "escalated_to": None, "escalation_accepted_at": None}
+    Complaint.objects.filter(pk=later.pk).update(
+        tier=2, escalated_to=staff["supervisor"], next_due_at=now + dt.timedelta(hours=2)
+    )
+    Complaint.objects.filter(pk=soon.pk).update(**waiting, next_due_at=now + dt.timedelta(hours=1))
+    Complaint.objects.filter(pk=latest.pk).update(**waiting, next_due_at=now + dt.timedelta(hours=3))
+
+    rows = selectors.escalated_to_me_first(staff["supervisor"])
+
+    assert [row.number for row in rows] == [soon.number, later.number, latest.number]
+    assert {row.number for row in selectors.escalated_to_me(staff["supervisor"])} == {row.number for row in rows}

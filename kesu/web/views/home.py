@@ -25,6 +25,8 @@ class Panel:
     shown_to: Callable = lambda user: True
     more: Callable | None = None
     template: str = "web/home/_complaints_panel.html"
+    first: Callable | None = None
+    """The first rows, when reading them from `rows` in order could not use an index."""
 
 
 def _list_url(**params) -> str:
@@ -48,7 +50,7 @@ PANELS = [
     ),
     Panel("overdue", _("Overdue"), selectors.overdue, more=lambda user: _list_url(overdue="on", order="due")),
     Panel("due_soon", _("Due soon"), selectors.due_soon),
-    Panel("escalated", _("Escalated to me"), selectors.escalated_to_me),
+    Panel("escalated", _("Escalated to me"), selectors.escalated_to_me, first=selectors.escalated_to_me_first),
     Panel(
         "approvals",
         _("Plans awaiting my approval"),
@@ -68,7 +70,7 @@ def _panel_context(panel: Panel, user) -> dict:
     total = capped_count(rows, selectors.PANEL_COUNT_CAP)
     return {
         "panel": panel,
-        "rows": list(rows[: selectors.PANEL_SIZE]),
+        "rows": panel.first(user) if panel.first else list(rows[: selectors.PANEL_SIZE]),
         "total": min(total, selectors.PANEL_COUNT_CAP),
         "more_than": total > selectors.PANEL_COUNT_CAP,
         "more_url": panel.more(user) if panel.more else None,
