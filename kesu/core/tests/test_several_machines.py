@@ -254,6 +254,19 @@ def _answers(base: str) -> bool:
         return False
 
 
+def intake(*, phone: str, email: str = "", **more) -> dict:
+    """A phone complaint of call_center's, as an agent records it."""
+    customer = {"phone": phone, "name": "张三", **({"email": email} if email else {})}
+    return {
+        "process": "call_center",
+        "channel": "phone",
+        "category": "service_quality",
+        "customer": customer,
+        "description": "客服人员态度恶劣，挂断电话。",
+        **more,
+    }
+
+
 def test_two_web_processes_and_two_workers_do_each_thing_once_and_reports_read_the_replica(kesu_on_two_machines):
     webs, tokens, primary, replica, mailbox = kesu_on_two_machines
     agent, manager = tokens["demo_agent"], tokens["demo_manager"]
@@ -265,14 +278,8 @@ def test_two_web_processes_and_two_workers_do_each_thing_once_and_reports_read_t
             agent,
             "POST",
             "/complaints",
-            {
-                "process": "call_center",
-                "channel": "phone",
-                "category": "service_quality",
-                "customer": {"phone": f"1390000{n:04d}", "name": "张三", "email": f"customer{n}@example.com"},
-                "description": "客服人员态度恶劣，挂断电话。",
-                "received_at": month_ago,  # its deadlines long missed: the next sweep escalates it
-            },
+            # its deadlines long missed: the next sweep escalates it
+            intake(phone=f"1390000{n:04d}", email=f"customer{n}@example.com", received_at=month_ago),
         )["number"]
         for n in range(6)
     ]
@@ -290,19 +297,7 @@ def test_two_web_processes_and_two_workers_do_each_thing_once_and_reports_read_t
     before = call(webs[0], manager, "GET", f"/reports/monthly?month={month}")["received"]
     replica.query("SELECT pg_wal_replay_pause()")
     try:
-        new = call(
-            webs[0],
-            agent,
-            "POST",
-            "/complaints",
-            {
-                "process": "call_center",
-                "channel": "phone",
-                "category": "service_quality",
-                "customer": {"phone": "13900009999", "name": "李四"},
-                "description": "配送员未按约定时间送达。",
-            },
-        )
+        new = call(webs[0], agent, "POST", "/complaints", intake(phone="13900009999"))
         read_after_write = call(webs[1], agent, "GET", f"/complaints/{new['number']}")  # the primary's
         assert read_after_write["number"] == new["number"]
         assert call(webs[1], manager, "GET", f"/reports/monthly?month={month}")["received"] == before
