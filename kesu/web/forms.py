@@ -25,6 +25,7 @@ from kesu.processes.models import Process
 from kesu.processes.vocabulary import Channel, Priority
 from kesu.tasks.models import TaskKind
 from kesu.web import pickers
+from kesu.web.list_columns import OPTIONAL_COLUMNS
 from kesu.web.presenters import duration_text, open_cases_text
 
 REMEDY_ROWS = 3
@@ -650,7 +651,10 @@ ORDER_CHOICES = [
 class ListFilterForm(PageForm):
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
     status = forms.MultipleChoiceField(
-        label=_("Status"), choices=Status.choices, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+        label=_("Status"),
+        choices=Status.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}),  # drawn as toggle chips
     )
     process = forms.ChoiceField(label=_("Process"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
@@ -753,6 +757,15 @@ class BulkActionForm(PageForm):
 
 class SavedViewForm(PageForm):
     name = forms.CharField(label=_("Name of the view"), max_length=100)
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
+
+class ListColumnsForm(PageForm):
+    """The optional columns of the list a member of staff sees (`kesu.web.list_columns`)."""
+
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"), choices=OPTIONAL_COLUMNS, required=False, widget=forms.CheckboxSelectMultiple
+    )
     query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
 

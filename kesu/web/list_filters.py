@@ -1,20 +1,32 @@
 """The complaint list's filters, read from its query string: by the page, and by the worker that
-exports the same list later (`kesu.web.list_exports`)."""
+exports the same list later (`kesu.web.list_exports`); the chips that name the filters in use, and
+the saved views' counts."""
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django import forms
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kesu.complaints.selectors import ComplaintFilters
 from kesu.web import selectors
 from kesu.web.forms import ListFilterForm
+from kesu.web.models import SavedView
+from kesu.web.paging import capped_count
 
 ORDERS_OF_THE_API = ("-received", "received", "due")
 
 
-def list_filter_form(params: QueryDict) -> ListFilterForm:
-    return ListFilterForm(params, **selectors.list_filter_choices())
+# A saved view's count in the sidebar stops at this ("99+", as a badge says it); only the first views
+# are counted, one capped count each.
+SAVED_VIEW_COUNT_CAP = 99
+SAVED_VIEWS_COUNTED = 10
+
+
+def list_filter_form(params: QueryDict, choices: dict | None = None) -> ListFilterForm:
+    return ListFilterForm(params, **(choices or selectors.list_filter_choices()))
 
 
 def _day_start(day: dt.date | None) -> dt.datetime | None:
@@ -52,3 +64,65 @@ def list_query(form: ListFilterForm) -> selectors.ListQuery:
 def list_rows(user, query: str):
     """The complaints of the list under `query` (a query string), as `user` sees them, in its order."""
     return selectors.complaint_rows(user, list_query(list_filter_form(QueryDict(query))))
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A filter in use, as the user reads it ("Status: Investigating"), and the list's query without it."""
+
+    text: str
+    without: str
+
+
+def list_chips(form: ListFilterForm) -> list[Chip]:
+    """The filters that parsed, each named (never a code), a status chip for each status ticked. The sort
+    order is not a filter."""
+    form.is_valid()
+    chips = []
+    for name, value in form.cleaned_data.items():
+        if name == "order" or value in (None, "", [], False):
+            continue
+        field = form.fields[name]
+        for one in value if isinstance(value, list) else [value]:
+            text = (
+                str(field.label)
+                if one is True
+                else _("%(filter)s: %(value)s")
+                % {
+                    "filter": field.label,
+                    "value": _value_name(field, one),
+                }
+            )
+            chips.append(Chip(text=text, without=_without(form.data, name, one)))
+    return chips
+
+
+def _value_name(field: forms.Field, value) -> str:
+    if isinstance(field, forms.ModelChoiceField):
+        return str(value)
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _without(params: QueryDict, name: str, value) -> str:
+    query = params.copy()
+    query.pop("page", None)
+    if isinstance(value, str) and len(query.getlist(name)) > 1:
+        query.setlist(name, [other for other in query.getlist(name) if other != value])
+    else:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def saved_views_counted(user, choices: dict) -> list[SavedView]:
+    """The user's saved views, the first `SAVED_VIEWS_COUNTED` each with `count_text`: how many
+    complaints it lists, one count capped at `SAVED_VIEW_COUNT_CAP` + 1 rows read ("99+")."""
+    views = list(selectors.saved_views(user))
+    for view in views[:SAVED_VIEWS_COUNTED]:
+        rows = selectors.complaint_rows(user, list_query(list_filter_form(QueryDict(view.query), choices)))
+        count = capped_count(rows, SAVED_VIEW_COUNT_CAP)
+        view.count_text = f"{SAVED_VIEW_COUNT_CAP}+" if count > SAVED_VIEW_COUNT_CAP else str(count)
+    return views

@@ -86,3 +86,18 @@ class ListExport(models.Model):
     def file_name(self) -> str:
         """The name the download is offered under: when it was asked for, in local time."""
         return f"complaints-{timezone.localtime(self.requested_at):%Y%m%d-%H%M}.{self.format}"
+
+
+class ListColumns(models.Model):
+    """The optional columns of the complaint list one member of staff chose to see
+    (`kesu.web.list_columns`); without a row, the list shows the usual ones."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="list_columns")
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("columns of the list")
+        verbose_name_plural = _("columns of the list")
+
+    def __str__(self) -> str:
+        return ", ".join(self.columns)

@@ -35,6 +35,7 @@ urlpatterns = [
     path("complaints/export.xlsx", lists.complaint_export, {"fmt": "xlsx"}, name="complaints_xlsx"),
     path("complaints/export.csv", lists.complaint_export, {"fmt": "csv"}, name="complaints_csv"),
     path("complaints/bulk/", lists.complaints_bulk, name="complaints_bulk"),
+    path("complaints/columns/", lists.list_columns_save, name="list_columns_save"),
     path("complaints/<str:number>/", complaint.complaint_page, name="complaint"),
     path("complaints/<str:number>/steps/<slug:action>/", steps.step, name="step"),
     path("complaints/<str:number>/people/<slug:action>/", steps.people, name="people"),

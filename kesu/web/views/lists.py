@@ -1,10 +1,11 @@
-"""投诉列表: filters, search, sorting, pages, saved views, steps on the complaints ticked (assign, set
-priority), and the filtered list as Excel or CSV (written by the worker)."""
+"""投诉列表: filters (named in chips), search, sorting, pages, saved views with their counts, the
+columns each user chooses, steps on the complaints ticked (assign, set priority), and the filtered list
+as Excel or CSV (written by the worker)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import QueryDict
+from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -16,9 +17,10 @@ from kesu.lib.choices import choice_label
 from kesu.lib.errors import DomainError, NotAllowed
 from kesu.processes.vocabulary import Priority
 from kesu.web import selectors
-from kesu.web.forms import BulkActionForm, SavedViewForm
+from kesu.web.forms import BulkActionForm, ListColumnsForm, SavedViewForm
+from kesu.web.list_columns import list_columns, list_columns_choose
 from kesu.web.list_exports import list_export_start
-from kesu.web.list_filters import list_filter_form, list_query
+from kesu.web.list_filters import list_chips, list_filter_form, list_query, saved_views_counted
 from kesu.web.models import SavedView
 from kesu.web.paging import CappedPaginator
 from kesu.web.views.common import fragment, is_htmx
@@ -28,7 +30,8 @@ PAGE_SIZE = 25
 
 
 def _list_context(request, params: QueryDict, saved_view_form: SavedViewForm | None = None) -> dict:
-    form = list_filter_form(params)
+    choices = selectors.list_filter_choices()
+    form = list_filter_form(params, choices)
     wanted = list_query(form)
     rows = selectors.complaint_rows(request.user, wanted)
     page = CappedPaginator(
@@ -36,13 +39,19 @@ def _list_context(request, params: QueryDict, saved_view_form: SavedViewForm | N
     ).get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)
+    columns = list_columns(request.user)
+    bulk = _bulk_context(request.user, here=params.urlencode())
     return {
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "saved_views": selectors.saved_views(request.user),
+        "chips": list_chips(form),
+        "columns": columns,
+        "columns_form": ListColumnsForm(initial={"columns": columns, "query": query.urlencode()}),
+        "filter_choices": choices,
         "saved_view_form": saved_view_form or SavedViewForm(initial={"query": query.urlencode()}),
-        **_bulk_context(request.user, here=params.urlencode()),
+        "column_count": 4 + len(columns) + bool(bulk),  # for the row that says none matches
+        **bulk,
     }
 
 
@@ -57,6 +66,7 @@ def _bulk_context(user, *, here: str, form: BulkActionForm | None = None) -> dic
 def _list_page(request, context: dict, *, status: int = 200):
     if is_htmx(request) and request.headers.get("HX-Target") == "list-results":
         return fragment(request, "web/lists/_results.html", context, status=status)
+    context["saved_views"] = saved_views_counted(request.user, context["filter_choices"])  # the sidebar
     return render(request, "web/lists/list.html", context, status=status)
 
 
@@ -150,7 +160,21 @@ def saved_view_save(request):
             pass
         return redirect(f"{reverse('web:complaints')}?{query}")
     params = QueryDict(form.data.get("query", "")[:2000])
-    return render(request, "web/lists/list.html", _list_context(request, params, form), status=422)
+    return _list_page(request, _list_context(request, params, form), status=422)
+
+
+@login_required
+@require_POST
+def list_columns_save(request):
+    """The optional columns the user chose; then the list again, as it was."""
+    form = ListColumnsForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(" ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()))
+    try:
+        list_columns_choose(request.user, form.cleaned_data["columns"])
+    except IntegrityError:  # chosen twice at once: the other choice stands
+        pass
+    return redirect(f"{reverse('web:complaints')}?{form.cleaned_data['query']}")
 
 
 @login_required
