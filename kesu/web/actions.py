@@ -17,7 +17,7 @@ from kesu.complaints.services.promises import may_promise_date
 from kesu.followups.scheduling import follow_ups_done
 from kesu.improvements.models import ImprovementStatus
 from kesu.notifications.outbox import may_retry
-from kesu.processes.document import EscalationCause
+from kesu.processes.document import EscalationCause, FindingNeed
 from kesu.reports.recipients import report_is_addressed_to
 from kesu.tasks.models import TaskStatus
 
@@ -104,6 +104,46 @@ def allowed_actions(user, complaint: Complaint, viewer: Viewer | None = None) ->
         return []  # 当事人: never handle, approve or judge it
     allowed = _handler_steps(viewer, complaint) | _other_steps(viewer, complaint)
     return [action for key, action in ACTIONS.items() if key in allowed]
+
+
+# The step that moves a complaint on, first found wins: what waits on this person (an escalation to
+# accept, a plan to decide, the customer's reply, a case on hold), then the steps of its life in order.
+NEXT_STEPS = (
+    "accept_escalation",
+    "approve_plan",
+    "customer_replied",
+    "resume",
+    "assign",
+    "start_investigation",
+    "finding",
+    "plan",
+    "customer_response",
+    "resolve",
+    "follow_up",
+    "close",
+)
+
+
+def primary_action(complaint: Complaint, actions: list[Action]) -> Action | None:
+    """The next step of `complaint` among the allowed `actions` (from `allowed_actions`): the page's
+    one primary button. A step already taken is not next (assigning again, recording the finding
+    again), nor is a plan the finding does not ask for; None when no step moves the case on."""
+    allowed = {action.key: action for action in actions if not action.panel}
+    for key in NEXT_STEPS:
+        if key in allowed and not _already_taken(key, complaint):
+            return allowed[key]
+    return None
+
+
+def _already_taken(key: str, complaint: Complaint) -> bool:
+    if key == "assign":
+        return complaint.assignee_id is not None
+    if key == "finding":
+        return bool(complaint.finding)
+    if key == "plan":
+        finding = complaint.process.spec.findings.get(complaint.finding)
+        return finding is None or FindingNeed.PLAN not in finding.needs
+    return False
 
 
 def _handler_steps(viewer: Viewer, complaint: Complaint) -> set[str]:

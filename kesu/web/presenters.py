@@ -186,19 +186,44 @@ def department_names(events) -> dict[str, str]:
 
 
 def timeline_rows(events, spec: ProcessDocument) -> list[dict]:
+    """The events as the conversation shows them, each once. One step often records several events
+    with the same words (a dissatisfied callback: the callback, the reopening, the escalation, each
+    with the customer's answer): the words are shown under the first of them only."""
     events = list(events)
     names, departments = staff_names(events), department_names(events)
     return [
         {
             "event": event,
+            "text": "" if _repeats(event, previous) else event.text,
             "kind": choice_label(EventKind, event.kind),
             "status_change": status_change(event),
             "details": event_details(event, spec, names, departments),
             "attachment": (event.data or {}).get("attachment"),
             "other_complaint": other_complaint(event),
         }
-        for event in events
+        for event, previous in zip(events, [None, *events], strict=False)
     ]
+
+
+SAME_STEP = dt.timedelta(seconds=1)  # the events one step records are written together
+WRITTEN = frozenset({EventKind.NOTE, EventKind.CONTACT})  # each one what someone wrote, however alike
+
+
+def _repeats(event: Event, previous: Event | None) -> bool:
+    """Whether `event` says again what `previous` said, in the same step (same person, same moment)."""
+    if previous is None or event.kind in WRITTEN or not event.text or event.text != previous.text:
+        return False
+    return event.actor_id == previous.actor_id and event.at - previous.at < SAME_STEP
+
+
+def current_clocks(clocks) -> list:
+    """One clock per deadline: one started again (a reopened case) replaces the one before it."""
+    return list({clock.key: clock for clock in clocks}.values())
+
+
+def history_rows(complaints: list[dict]) -> list[dict]:
+    """The customer's other complaints with their statuses by name."""
+    return [{**row, "status_label": choice_label(Status, row["status"])} for row in complaints]
 
 
 def field_rows(complaint) -> list[tuple[str, object, str]]:

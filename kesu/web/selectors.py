@@ -7,7 +7,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from kesu.accounts.models import Department
 from kesu.cases.models import CaseArticle
 from kesu.cases.selectors import articles_visible_to, case_suggestions
-from kesu.complaints.models import Complaint, Event, EventKind, Plan
+from kesu.complaints.models import Complaint, Plan
 from kesu.complaints.selectors import (
     SUMMARY_COLUMNS,
     ComplaintFilters,
@@ -228,8 +228,14 @@ def suggested_priority(spec: ProcessDocument, *, category: str, channel: str, te
 # ---- the complaint page ----------------------------------------------------------------------
 
 
-def complaint_events(complaint: Complaint, kind: EventKind) -> QuerySet[Event]:
-    return complaint.events.filter(kind=kind).select_related("actor").order_by("-at", "-id")
+CUSTOMER_HISTORY_SIZE = 5
+
+
+def customer_history(complaint: Complaint, user) -> list[dict]:
+    """The customer's other complaints `user` may see, newest first, a few: one query."""
+    others = complaints_visible_to(user).filter(customer_id=complaint.customer_id).exclude(pk=complaint.pk)
+    fields = ("number", "subject", "status", "received_at")
+    return list(others.order_by("-received_at", "-id").values(*fields)[:CUSTOMER_HISTORY_SIZE])
 
 
 def current_plan(complaint: Complaint) -> Plan | None:

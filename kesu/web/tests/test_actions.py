@@ -10,7 +10,7 @@ from kesu.complaints import services
 from kesu.complaints.selectors import complaint_for_user
 from kesu.followups.services import followup_record
 from kesu.lib.errors import DomainError
-from kesu.web.actions import allowed_actions
+from kesu.web.actions import allowed_actions, primary_action
 from kesu.web.tests.conftest import advance
 
 PERSONAS = ["agent", "handler", "colleague", "supervisor", "manager", "follow_up", "logistics_clerk"]
@@ -167,3 +167,48 @@ def test_the_tier_it_went_to_may_accept_an_escalation(staff, assigned):
 @pytest.mark.parametrize("name", ["outsider", "finance"])
 def test_people_without_a_role_in_complaints_are_offered_nothing(staff, assigned, name):
     assert keys(staff[name], assigned) == set()
+
+
+def next_step(user, complaint) -> str | None:
+    complaint = complaint_for_user(complaint.number, user)
+    action = primary_action(complaint, allowed_actions(user, complaint))
+    return action.key if action else None
+
+
+def test_the_next_step_follows_the_life_of_the_complaint(staff, take_in):
+    handler = staff["handler"]
+    complaint = take_in()
+    assert next_step(staff["agent"], complaint) == "assign"
+
+    complaint = advance(complaint, staff["agent"], ("assign", {"assignee": handler}))
+    assert next_step(staff["agent"], complaint) is None  # assigning again is not what moves it on
+    assert next_step(handler, complaint) == "start_investigation"
+
+    complaint = advance(complaint, handler, ("start_investigation", {}))
+    assert next_step(handler, complaint) == "finding"
+
+    complaint = advance(complaint, handler, ("record_finding", {"finding": "product_defect"}))
+    assert next_step(handler, complaint) == "plan"  # the finding asks for a plan
+
+    refund = {"summary": "退款", "remedies": [{"kind": "refund", "amount": "199"}]}
+    complaint = advance(complaint, handler, ("propose_plan", refund))
+    assert next_step(staff["supervisor"], complaint) == "approve_plan"
+    assert next_step(handler, complaint) is None  # his own plan waits for others
+
+
+def test_a_finding_without_a_plan_is_resolved_next_then_called_back_and_closed(staff, resolved):
+    assert next_step(staff["follow_up"], resolved) == "follow_up"
+    assert next_step(staff["handler"], resolved) is None
+
+    followup_record(complaint=resolved, actor=staff["follow_up"], satisfaction="dissatisfied", outcome="不满意")
+    reopened = complaint_for_user(resolved.number, staff["handler"])
+    assert reopened.finding  # the finding stands: resolving again is next
+    assert next_step(staff["handler"], reopened) == "resolve"
+
+
+def test_a_case_on_hold_is_resumed_next(staff, assigned):
+    tomorrow = timezone.localdate() + dt.timedelta(days=3)
+    complaint = advance(
+        assigned, staff["handler"], ("put_pending", {"agreed_date": tomorrow, "reason": "客户出差，约定下周处理"})
+    )
+    assert next_step(staff["handler"], complaint) == "resume"

@@ -120,7 +120,7 @@ def test_contacts_are_logged_and_listed(page, assigned):
     assert response.status_code == 200
     event = assigned.events.get(kind=EventKind.CONTACT)
     assert event.data["purpose"] == "apology"
-    contacts = response.content.decode().split('id="contacts-title"')[1].split("</section>")[0]
+    contacts = response.content.decode().split('id="timeline"')[1].split("</ol>")[0]
     assert "致歉" in contacts
 
 
@@ -146,7 +146,7 @@ def test_notes_are_added_in_place(page, assigned):
     assert empty.status_code == 422
     assert 'id="id_text-errors"' in empty.content.decode()
     assert added.status_code == 200
-    notes = added.content.decode().split('id="notes-title"')[1].split("</section>")[0]
+    notes = added.content.decode().split('id="timeline"')[1].split("</ol>")[0]
     assert "客户之前也投诉过类似问题" in notes
 
 

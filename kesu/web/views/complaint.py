@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET, require_POST
 from kesu.attachments.selectors import attachment_for_user, complaint_attachments
 from kesu.attachments.services import INLINE_TYPES, attachment_add
 from kesu.complaints import services
-from kesu.complaints.models import EventKind
 from kesu.complaints.presenters import approval_steps_out, clock_out, customer_out
 from kesu.complaints.selectors import complaint_clocks, complaint_for_user, complaint_timeline
 from kesu.customers.services import personal_data_access_log
@@ -17,13 +16,22 @@ from kesu.lib.errors import DomainError
 from kesu.tasks.selectors import complaint_tasks
 from kesu.triage.views import complaint_panels
 from kesu.web import presenters, selectors
-from kesu.web.actions import accountability_rows, allowed_actions, may_see_survey_link, task_rows, viewer_of
+from kesu.web.actions import (
+    accountability_rows,
+    allowed_actions,
+    may_see_survey_link,
+    primary_action,
+    task_rows,
+    viewer_of,
+)
 from kesu.web.forms import AttachmentForm, NoteForm
 from kesu.web.views.common import fragment, is_htmx
 
 
 def body_context(request, complaint, **forms) -> dict:
-    """Everything the page body shows; the same after every step, so a step re-renders it whole.
+    """Everything the page body shows; the same after every step, so a step re-renders it whole:
+    a header with the next step (the others in a menu), the conversation in the order it happened
+    (each event once: contacts and notes are in it, not beside it), the customer and the properties aside.
     The customer's data is unmasked only for those who may see it, and every such read is logged."""
     user = request.user
     spec = complaint.process.spec
@@ -33,6 +41,8 @@ def body_context(request, complaint, **forms) -> dict:
     plan = selectors.current_plan(complaint)
     finding_label = str(finding.label) if finding else ""
     actions = allowed_actions(user, complaint, viewer)
+    primary = primary_action(complaint, actions)
+    clocks = [clock_out(clock, spec) for clock in presenters.current_clocks(complaint_clocks(complaint))]
     reveal = user.has_perm("complaints.view_customer_pii")
     if reveal:
         personal_data_access_log(customer=complaint.customer, user=user, purpose=f"complaint {complaint.number}")
@@ -44,11 +54,13 @@ def body_context(request, complaint, **forms) -> dict:
         "tier": spec.tier(complaint.tier),
         "actions": actions,
         "action_keys": {action.key for action in actions},
+        "primary_action": primary,
+        "menu_actions": [action for action in actions if not action.panel and action != primary],
+        "customer_history": presenters.history_rows(selectors.customer_history(complaint, user)),
         "involved": viewer.involved,
-        "clocks": [clock_out(clock, spec) for clock in complaint_clocks(complaint)],
+        "clocks": clocks,
+        "running_clocks": [clock for clock in clocks if clock["state"] in ("running", "paused")],
         "timeline": presenters.timeline_rows(complaint_timeline(complaint), spec),
-        "contacts": presenters.timeline_rows(selectors.complaint_events(complaint, EventKind.CONTACT), spec),
-        "notes": presenters.timeline_rows(selectors.complaint_events(complaint, EventKind.NOTE), spec),
         "attachments": list(complaint_attachments(complaint)),
         "inline_types": INLINE_TYPES,
         "attachment_limit": settings.ATTACHMENT_MAX_BYTES,

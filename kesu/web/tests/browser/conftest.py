@@ -113,9 +113,17 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def open_step(page, action: str) -> None:
+    """Click a step: the primary button, or the item of the "More steps" menu (opened first)."""
+    step = page.locator(f"#complaint-actions [data-action={action}]")
+    if not step.is_visible():
+        page.click("#more-steps")
+    step.click()
+
+
 def take_step(page, action: str, fill=None, submit: bool = True) -> None:
     """Open a step's small form from its button, fill it (a function of the dialog), send it, wait for the page."""
-    page.click(f"#complaint-actions [data-action={action}]")
+    open_step(page, action)
     dialog = page.locator("#step-dialog")
     dialog.locator("#step-form").wait_for()
     if fill:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from kesu.accountability.models import Accountability
 from kesu.cases.models import CaseArticle
 from kesu.complaints.models import Complaint, Status
-from kesu.web.tests.browser.conftest import pick_person, screenshot, sign_in
+from kesu.web.tests.browser.conftest import open_step, pick_person, screenshot, sign_in
 
 PHONE = {"width": 375, "height": 740}
 
@@ -63,7 +63,7 @@ def test_accountability_survey_and_case_article(open_page, resolved, staff):
     sign_in(follow_up, "follow_up")
     follow_up.goto(f"/complaints/{number}/")
     follow_up.locator('[data-satisfaction="satisfied"]').wait_for()
-    follow_up.click("#complaint-actions [data-action=close]")
+    open_step(follow_up, "close")
     follow_up.locator("#step-dialog #step-form").wait_for()
     follow_up.locator("#step-dialog button[type=submit]").click()
     follow_up.locator("#step-dialog").wait_for(state="hidden")

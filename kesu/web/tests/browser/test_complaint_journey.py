@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from kesu.complaints.models import Complaint, Status
-from kesu.web.tests.browser.conftest import TABLET, pick_person, screenshot, sign_in, take_step
+from kesu.web.tests.browser.conftest import TABLET, open_step, pick_person, screenshot, sign_in, take_step
 
 INTAKE_LIMIT_SECONDS = 60
 
@@ -97,7 +97,7 @@ def test_a_phone_complaint_goes_from_intake_to_resolution(open_page, staff, call
     assert supervisor.locator("#complaint-body .kesu-status-resolving").is_visible()
 
     handler.reload()
-    handler.click("#contacts-title ~ a, [hx-get$='/steps/contact/']")
+    open_step(handler, "contact")
     dialog = handler.locator("#step-dialog")
     dialog.locator("#step-form").wait_for()
     dialog.locator("#id_purpose").select_option("apology")

@@ -12,7 +12,7 @@ from kesu.complaints import services
 from kesu.complaints.models import Complaint
 from kesu.complaints.services.intake import CustomerIn, Intake
 from kesu.conftest import make_staff
-from kesu.web.tests.browser.conftest import PHONE, screenshot, sign_in
+from kesu.web.tests.browser.conftest import PHONE, open_step, screenshot, sign_in
 
 WIDE = {"width": 1440, "height": 900}
 NAMES = {"处理专员小张", "处理专员小李", "主管老陈", "经理", "客服部", "物流部", "质量部", "物流处理员", "张三丰"}
@@ -66,7 +66,7 @@ def han_words(text: str) -> set[str]:
 def assign_by_keyboard(page, complaint: Complaint, language: str, shot: str) -> None:
     words = WORDS[language]
     page.goto(f"/complaints/{complaint.number}/")
-    page.click("#complaint-actions [data-action=assign]")
+    open_step(page, "assign")
     dialog = page.locator("#step-dialog")
     box = dialog.get_by_role("combobox", name=words["handler"])  # the field's label names the box
     expect(box).to_be_focused()  # the dialog opens in the box; ↓ lists the people who may handle it
@@ -103,7 +103,7 @@ def assign_by_keyboard(page, complaint: Complaint, language: str, shot: str) -> 
 
 
 def assign_to_me(page, complaint: Complaint, language: str, shot: str) -> None:
-    page.click("#complaint-actions [data-action=assign]")
+    open_step(page, "assign")
     dialog = page.locator("#step-dialog")
     expect(dialog.locator("#id_assignee_search")).to_be_focused()
     page.keyboard.press("ArrowDown")  # the list open: a click below it still lands where aimed
@@ -144,7 +144,7 @@ def test_a_supervisor_picks_a_handler_by_keyboard_and_takes_one_over(
     shot = f"picker-assign-{size}-{'zh' if language == 'zh-hans' else 'en'}"
 
     assign_by_keyboard(page, first, language, shot)
-    page.click("#complaint-actions [data-action=assign]")
+    open_step(page, "assign")
     only_those_who_may_handle(page)
     page.goto(f"/complaints/{second.number}/")
     assign_to_me(page, second, language, f"{shot}-to-me")
@@ -162,7 +162,7 @@ def test_a_handler_names_the_staff_involved_and_hands_a_task_to_whom_the_departm
     sign_in(page, "handler")
     page.goto(f"/complaints/{complaint.number}/")
 
-    page.click("#complaint-actions [data-action=involved]")
+    open_step(page, "involved")
     dialog = page.locator("#step-dialog")
     box = dialog.get_by_role("combobox", name="被投诉员工（当事人）")
     expect(box).to_be_focused()
@@ -181,7 +181,7 @@ def test_a_handler_names_the_staff_involved_and_hands_a_task_to_whom_the_departm
     dialog.wait_for(state="hidden")
     assert list(complaint.involved_staff.values_list("username", flat=True)) == ["agent"]
 
-    page.click("#complaint-actions [data-action=task]")
+    open_step(page, "task")
     dialog.locator("#id_title").fill("核对物流签收记录")
     dialog.get_by_role("combobox", name="负责人（不填：部门任何人）", exact=True).fill("logistics")
     dialog.get_by_role("option", name="logistics_clerk").click()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from kesu.complaints import services
 from kesu.complaints.services.intake import CustomerIn, Intake
-from kesu.web.tests.browser.conftest import LAPTOP, TABLET, screenshot, sign_in
+from kesu.web.tests.browser.conftest import LAPTOP, TABLET, open_step, screenshot, sign_in
 from kesu.web.tests.conftest import advance
 from kesu.web.tests.test_i18n import han, latin_words
 
@@ -120,7 +120,7 @@ def test_the_main_screens_in_both_languages(open_page, busy_day, language):
     check_language(supervisor, language, "complaint")
     screenshot(supervisor, f"complaint-{short}")
 
-    supervisor.click("#complaint-actions [data-action=approve_plan]")
+    open_step(supervisor, "approve_plan")
     supervisor.locator("#step-form").wait_for()
     check_language(supervisor, language, "approve dialog")
     screenshot(supervisor, f"step-dialog-{short}")
