@@ -711,17 +711,12 @@ class PicksField(forms.Field):
         return picks
 
 
-class HandlerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return staff_label(obj)
-
-
 class BulkActionForm(PageForm):
     """The bar over the list: one step (the button pressed) for the complaints ticked."""
 
     action = forms.ChoiceField(choices=[("assign", _("Assign")), ("priority", _("Set priority"))])
     picks = PicksField(required=False)
-    assignee = HandlerChoiceField(
+    assignee = StaffChoiceField(
         label=_("Assign to"),
         queryset=User.objects.none(),
         required=False,

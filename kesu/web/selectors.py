@@ -58,9 +58,7 @@ def plans_awaiting_me(user) -> QuerySet[Complaint]:
 
 def escalated_to_me(user) -> QuerySet[Complaint]:
     """Escalated to me by name, or to a tier of my role that names no one and has not taken it up yet."""
-    complaints = _open_rows(user)
-    waiting = Q(escalated_to=None, escalation_accepted_at=None) & _tiers_of_my_roles(user)
-    return complaints.filter(Q(escalated_to=user) | waiting)
+    return _open_rows(user).filter(Q(escalated_to=user) | _waiting_at_my_tiers(user))
 
 
 def escalated_to_me_first(user) -> list[Complaint]:
@@ -70,10 +68,15 @@ def escalated_to_me_first(user) -> list[Complaint]:
     complaints a supervisor's panel sorted the 19 000 waiting at tier 2 (150 ms; now under 1 ms)."""
     complaints = _open_rows(user)
     named = complaints.filter(escalated_to=user)
-    waiting = complaints.filter(escalated_to=None, escalation_accepted_at=None).filter(_tiers_of_my_roles(user))
+    waiting = complaints.filter(_waiting_at_my_tiers(user))
     rows = [*named[:PANEL_SIZE], *waiting[:PANEL_SIZE]]
     rows.sort(key=lambda row: (row.next_due_at is None, row.next_due_at, row.pk))  # as the database orders them
     return rows[:PANEL_SIZE]
+
+
+def _waiting_at_my_tiers(user) -> Q:
+    """Escalated to a tier of the user's roles that names no one, and not taken up yet."""
+    return Q(escalated_to=None, escalation_accepted_at=None) & _tiers_of_my_roles(user)
 
 
 def _tiers_of_my_roles(user) -> Q:
