@@ -91,7 +91,7 @@ MIDDLEWARE = [
 # Guessing passwords (django-axes counts failed sign-ins in the database, for every worker): after
 # 5 failures for one username from one address, that pair may not sign in for 15 minutes, on the
 # sign-in page, the admin and POST /api/v1/auth/token alike. A successful sign-in clears the count.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "kesu.accounts.backends.StaffBackend"]
 AXES_FAILURE_LIMIT = env_int("KESU_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("KESU_SIGN_IN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -48,58 +48,106 @@ def staff_matching(people: QuerySet[User], text: str) -> QuerySet[User]:
 
 
 def token_with_permissions(key: str) -> ApiToken | None:
-    """The API token of `key` with its staff member, whose permissions are put in the caches Django's
-    ModelBackend keeps on the user (it fills them by two ORM queries at the first has_perm), so each
-    has_perm of a request is answered from memory. One query for all three: each query costs a
-    request about 0.5 ms of Python, and building Django's two 1.8 ms. A superuser's has_perm needs
-    no cache."""
+    """The API token of `key` with its staff member, whose permissions and roles come in the same
+    query (`remember_permissions`). A superuser's has_perm needs no cache."""
     tokens = (
         ApiToken.objects.matching(key)
         .select_related("user")
-        .annotate(own_permissions=RawSQL(_permissions_sql("user"), ()))
-        .annotate(group_permissions=RawSQL(_permissions_sql("group"), ()))
+        .annotate(**{name: RawSQL(sql, ()) for name, sql in _permission_columns(ApiToken, "user").items()})
     )
     # the hash is unique: iterating skips the ORDER BY that .first() would build (0.2 ms a request)
     found = next(iter(tokens), None)
     if found is None or found.user.is_superuser or not found.user.is_active:
         return found
-    user = found.user
-    user._user_perm_cache = _names(found.own_permissions)
-    user._group_perm_cache = _names(found.group_permissions)
-    user._perm_cache = user._user_perm_cache | user._group_perm_cache
+    remember_permissions(found.user, found)
     return found
+
+
+def user_with_permissions(pk: int) -> User | None:
+    """The staff member `pk` with their permissions and roles, in one query: what a signed-in page
+    reads on every request (`kesu.accounts.backends.StaffBackend`)."""
+    users = User.objects.filter(pk=pk).select_related("department").annotate(
+        **{name: RawSQL(sql, ()) for name, sql in _permission_columns(User, "id").items()}
+    )
+    user = next(iter(users), None)
+    if user is not None:
+        remember_permissions(user, user)
+    return user
+
+
+def remember_permissions(user: User, row) -> None:
+    """Put `row`'s permission and role columns in the caches Django's ModelBackend keeps on the user
+    (it fills them by two ORM queries at the first has_perm) and in `role_names`' cache, so each
+    has_perm and role check of a request is answered from memory. Each query costs a request about
+    0.5 ms of Python, and building Django's two 1.8 ms."""
+    user._user_perm_cache = _names(row.own_permissions)
+    user._group_perm_cache = _names(row.group_permissions)
+    user._perm_cache = user._user_perm_cache | user._group_perm_cache
+    user._role_names = frozenset(_names(row.role_names))
+
+
+def role_names(user) -> frozenset[str]:
+    """The names of the user's roles (their groups), read once per request."""
+    if getattr(user, "_role_names", None) is None:
+        user._role_names = frozenset(user.groups.values_list("name", flat=True))
+    return user._role_names
+
+
+def forget_role_names(user) -> None:
+    user._role_names = None
 
 
 def _names(joined: str | None) -> set[str]:
     return set(joined.split(",")) if joined else set()
 
 
-@cache
-def _permissions_sql(via: str) -> str:
-    """The token's user's own permissions (`via` "user") or their groups' ("group"), as
-    "app_label.codename" joined by commas (a subquery of the token's query)."""
+def _permission_columns(model, user_field: str) -> dict[str, str]:
+    return {
+        "own_permissions": _permissions_sql(model, user_field, "user"),
+        "group_permissions": _permissions_sql(model, user_field, "group"),
+        "role_names": _roles_sql(model, user_field),
+    }
+
+
+def _quoted(model, field: str | None = None) -> str:
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    return table if field is None else f"{table}.{quote(model._meta.get_field(field).column)}"
 
-    def table(model) -> str:
-        return quote(model._meta.db_table)
 
-    def column(model, field: str) -> str:
-        return f"{table(model)}.{quote(model._meta.get_field(field).column)}"
+def _aggregate(expression: str) -> str:
+    return f"STRING_AGG({expression}, ',')" if connection.vendor == "postgresql" else f"GROUP_CONCAT({expression}, ',')"
 
+
+@cache
+def _permissions_sql(model, user_field: str, via: str) -> str:
+    """The permissions of the user in `model`.`user_field`, their own (`via` "user") or their
+    groups' ("group"), as "app_label.codename" joined by commas (a subquery of the model's query)."""
     own, groups, granted = User.user_permissions.through, User.groups.through, Group.permissions.through
-    name = f"{column(ContentType, 'app_label')} || '.' || {column(Permission, 'codename')}"
-    joined = f"STRING_AGG({name}, ',')" if connection.vendor == "postgresql" else f"GROUP_CONCAT({name}, ',')"
+    user = _quoted(model, user_field)
+    name = f"{_quoted(ContentType, 'app_label')} || '.' || {_quoted(Permission, 'codename')}"
     select = (
-        f"SELECT {joined} FROM {table(Permission)} "
-        f"JOIN {table(ContentType)} ON {column(ContentType, 'id')} = {column(Permission, 'content_type')} "
+        f"SELECT {_aggregate(name)} FROM {_quoted(Permission)} "
+        f"JOIN {_quoted(ContentType)} ON {_quoted(ContentType, 'id')} = {_quoted(Permission, 'content_type')} "
     )
     if via == "user":
         return (
-            f"{select}JOIN {table(own)} ON {column(own, 'permission')} = {column(Permission, 'id')} "
-            f"WHERE {column(own, 'user')} = {column(ApiToken, 'user')}"
+            f"{select}JOIN {_quoted(own)} ON {_quoted(own, 'permission')} = {_quoted(Permission, 'id')} "
+            f"WHERE {_quoted(own, 'user')} = {user}"
         )
     return (
-        f"{select}JOIN {table(granted)} ON {column(granted, 'permission')} = {column(Permission, 'id')} "
-        f"JOIN {table(groups)} ON {column(groups, 'group')} = {column(granted, 'group')} "
-        f"WHERE {column(groups, 'user')} = {column(ApiToken, 'user')}"
+        f"{select}JOIN {_quoted(granted)} ON {_quoted(granted, 'permission')} = {_quoted(Permission, 'id')} "
+        f"JOIN {_quoted(groups)} ON {_quoted(groups, 'group')} = {_quoted(granted, 'group')} "
+        f"WHERE {_quoted(groups, 'user')} = {user}"
+    )
+
+
+@cache
+def _roles_sql(model, user_field: str) -> str:
+    """The names of the groups of the user in `model`.`user_field`, joined by commas."""
+    groups = User.groups.through
+    return (
+        f"SELECT {_aggregate(_quoted(Group, 'name'))} FROM {_quoted(Group)} "
+        f"JOIN {_quoted(groups)} ON {_quoted(groups, 'group')} = {_quoted(Group, 'id')} "
+        f"WHERE {_quoted(groups, 'user')} = {_quoted(model, user_field)}"
     )

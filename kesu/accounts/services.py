@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kesu.accounts.models import ApiToken, Department, Seat, User
 from kesu.accounts.roles import Role
+from kesu.accounts.selectors import forget_role_names
 from kesu.customers.services import normalize_phone
 from kesu.lib.errors import DomainError, FieldError, NotAllowed
 from kesu.processes.document import KEY_PATTERN
@@ -182,6 +183,7 @@ def _apply(*, actor: User, user: User, changes: StaffChanges) -> User:
     user.save()
     if roles is not None:
         user.groups.set(Group.objects.filter(name__in=roles))
+        forget_role_names(user)
     if deactivated:
         ApiToken.objects.filter(user=user).delete()
     return user

@@ -13,7 +13,7 @@ from kesu.accounts.models import User
 from kesu.complaints.models import Complaint
 from kesu.lib.errors import FieldError, NotAllowed
 
-PERMISSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PERMISSION_BACKEND = "kesu.accounts.backends.StaffBackend"
 
 
 def require_permission(user, permission: str) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kesu.accounts.models import Department, Seat, User
 from kesu.accounts.roles import LEADER_LADDER
+from kesu.accounts.selectors import role_names
 from kesu.attachments.models import Attachment, AttachmentKind
 from kesu.clocks.models import Clock
 from kesu.complaints.models import ApprovalStatus, Complaint, Event, PlanApproval, PlanStatus, Status
@@ -286,7 +287,7 @@ def _posts_decided_by(user) -> Q:
 
 def deciding_roles(user) -> set[str]:
     """The approval roles a user may decide: their own, and every leader role below their highest."""
-    roles = set(user.groups.values_list("name", flat=True))
+    roles = set(role_names(user))
     ranks = [LEADER_LADDER.index(role) for role in roles if role in LEADER_LADDER]
     if ranks:
         roles |= set(LEADER_LADDER[: max(ranks) + 1])

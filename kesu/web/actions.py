@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kesu.accountability.models import AccountabilityStatus
+from kesu.accounts.selectors import role_names
 from kesu.cases.models import ArticleStatus
 from kesu.complaints.models import ApprovalStatus, Complaint, PlanStatus, Status
 from kesu.complaints.services.common import OPEN_STATUSES
@@ -234,7 +235,7 @@ def _may_accept_escalation(viewer: Viewer, complaint: Complaint) -> bool:
     if complaint.escalated_to_id == viewer.user.pk:
         return True
     tier = complaint.process.spec.tier(complaint.tier)
-    return tier is not None and viewer.user.groups.filter(name__in=tier.roles).exists()
+    return tier is not None and bool(role_names(viewer.user) & set(tier.roles))
 
 
 # ---- 协办任务 -----------------------------------------------------------------------------------
@@ -281,7 +282,7 @@ def may_decide_accountability(user, item, *, involved: bool) -> bool:
     roles = item.complaint.process.spec.accountability.approval
     if not roles or not user.has_perm("accountability.decide_accountability"):
         return False
-    return user.groups.filter(name__in=roles).exists()
+    return bool(role_names(user) & set(roles))
 
 
 def accountability_rows(user, complaint: Complaint, items, viewer: Viewer | None = None) -> list[dict]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from kesu.accounts.models import Department
+from kesu.accounts.selectors import role_names
 from kesu.cases.models import CaseArticle
 from kesu.cases.selectors import articles_visible_to, case_suggestions
 from kesu.complaints.models import Complaint, Plan
@@ -20,6 +21,7 @@ from kesu.complaints.services.common import OPEN_STATUSES
 from kesu.complaints.services.routing import priority_by_rules
 from kesu.customers.models import Customer
 from kesu.improvements.selectors import improvements_visible_to
+from kesu.lib.configuration import configuration
 from kesu.lib.errors import DomainError
 from kesu.processes.document import ProcessDocument, rule_facts
 from kesu.processes.models import Process
@@ -81,9 +83,10 @@ def _waiting_at_my_tiers(user) -> Q:
 
 def _tiers_of_my_roles(user) -> Q:
     """The (process version, tier) pairs above the first whose roles include one of the user's."""
-    roles = set(user.groups.values_list("name", flat=True))
+    roles = role_names(user)
     mine = Q(pk__in=[])
-    for pk, loaded_at in Process.objects.values_list("pk", "loaded_at"):
+    versions = configuration("process_versions", lambda: tuple(Process.objects.values_list("pk", "loaded_at")))
+    for pk, loaded_at in versions:
         for tier in Process.spec_of(pk, loaded_at).tiers:
             if tier.level >= 2 and roles & set(tier.roles):
                 mine |= Q(process_id=pk, tier=tier.level)
@@ -154,10 +157,16 @@ def complaint_rows_page(user, query: ListQuery, start: int, stop: int) -> list[C
 
 
 def _newest_processes() -> list[Process]:
-    newest: dict[str, Process] = {}
-    for process in Process.objects.order_by("name", "-version"):
-        newest.setdefault(process.name, process)
-    return list(newest.values())
+    """The newest version of each process, without its document (its parsed `spec` is cached per
+    version), from the worker's configuration cache."""
+
+    def read() -> tuple[Process, ...]:
+        newest: dict[str, Process] = {}
+        for process in Process.objects.defer("document").order_by("name", "-version"):
+            newest.setdefault(process.name, process)
+        return tuple(newest.values())
+
+    return list(configuration("newest_processes", read))
 
 
 def _by_label(pairs) -> list[tuple[str, str]]:

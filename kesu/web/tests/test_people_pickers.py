@@ -161,9 +161,9 @@ def test_the_list_costs_the_same_queries_for_three_people_or_thirty(page, new, d
         make_staff(f"more{index}", Role.HANDLER, department=departments["service"])
     many = queries()
 
-    # the session, the user, their permissions (2), the complaint, whether they are involved in it,
+    # the session, the user with their permissions, the complaint, whether they are involved in it,
     # the people with their open cases, their roles
-    assert few == many == 8
+    assert few == many == 6
 
 
 # ---- who may ask ---------------------------------------------------------------------------
