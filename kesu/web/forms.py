@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,7 @@ from kesu.processes.models import Process
 from kesu.processes.vocabulary import Channel, Priority
 from kesu.tasks.models import TaskKind
 from kesu.web import pickers
+from kesu.web.form_rendering import select_html
 from kesu.web.list_columns import OPTIONAL_COLUMNS
 from kesu.web.presenters import duration_text, open_cases_text
 
@@ -87,7 +89,24 @@ def staff_label(person: User) -> str:
     return " · ".join(parts)
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class ChoicesReadAtOnce(ModelChoiceIterator):
+    """A field's rows read by one plain query. Django's reads them by `QuerySet.iterator()`, which on
+    PostgreSQL opens a server-side cursor: four round trips for the few dozen rows of a drop-down."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.queryset.all():
+            yield self.choice(row)
+
+
+class RowChoiceField(forms.ModelChoiceField):
+    """A choice of one row (a department, a person…), its choices read at once."""
+
+    iterator = ChoicesReadAtOnce
+
+
+class StaffChoiceField(RowChoiceField):
     def label_from_instance(self, obj):
         return staff_label(obj)
 
@@ -110,6 +129,7 @@ class PersonPicker(forms.Select):
         widget.update(url=self.url, include=self.include, fills=self.fills)
         widget["invalid"] = "is-invalid" in widget["attrs"].get("class", "")
         widget["described_by"] = widget["attrs"].get("aria-describedby", "")
+        widget["select"] = select_html(widget)
         return context
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
@@ -131,6 +151,7 @@ class PersonField(StaffChoiceField):
 
 class PeopleField(forms.ModelMultipleChoiceField):
     widget = PeoplePicker
+    iterator = ChoicesReadAtOnce
 
     def label_from_instance(self, obj):
         return staff_label(obj)
@@ -167,7 +188,7 @@ class PeopleQueryForm(forms.Form):
     """What a people picker sends as one types: the text, and the department a task goes to."""
 
     q = forms.CharField(label=_("Name"), max_length=100, required=False)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
+    department = RowChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,7 +203,7 @@ class AssignForm(StepForm):
     """分派, to the person picked or, by the button "Assign to me" (`to_me`), to the user."""
 
     assignee = PersonField(label=_("Handler"), queryset=User.objects.none())
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
+    department = RowChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,7 +221,7 @@ class AssignForm(StepForm):
 class FindingForm(StepForm):
     finding = forms.ChoiceField(label=_("Finding"))
     note = _text(5000, required=False, rows=3, label=_("Note"))
-    responsible_department = forms.ModelChoiceField(
+    responsible_department = RowChoiceField(
         label=_("Responsible department"), queryset=Department.objects.none(), required=False
     )
 
@@ -351,7 +372,7 @@ class ContactForm(StepForm):
 
 class AccountabilityForm(StepForm):
     person = PersonField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
-    department = forms.ModelChoiceField(
+    department = RowChoiceField(
         label=_("Responsible department"), queryset=Department.objects.none(), required=False
     )
     fault = _text(5000, rows=3, label=_("Fault or merit"))
@@ -371,7 +392,7 @@ class AccountabilityForm(StepForm):
 class _AccountabilityDecisionForm(StepForm):
     """The item decided is chosen by the button that opened the form (`?item=`), among those proposed."""
 
-    item = forms.ModelChoiceField(queryset=Accountability.objects.none(), widget=forms.HiddenInput)
+    item = RowChoiceField(queryset=Accountability.objects.none(), widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -419,7 +440,7 @@ class MarkForm(StepForm):
 
 
 class LinkImprovementForm(StepForm):
-    improvement = forms.ModelChoiceField(label=_("Corrective action"), queryset=Improvement.objects.none())
+    improvement = RowChoiceField(label=_("Corrective action"), queryset=Improvement.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -434,7 +455,7 @@ class _ImprovementFields(forms.Form):
     root_cause = _text(5000, rows=3, label=_("Root cause"))
     action = _text(5000, rows=3, label=_("Action"))
     owner = StaffChoiceField(label=_("Owner"), queryset=User.objects.none())
-    department = forms.ModelChoiceField(
+    department = RowChoiceField(
         label=_("Department (empty: the owner's)"), queryset=Department.objects.none(), required=False
     )
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -583,7 +604,7 @@ class IntakeForm(PageForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     incident_place = forms.CharField(label=_("Where it happened"), max_length=200, required=False)
-    department = forms.ModelChoiceField(
+    department = RowChoiceField(
         label=_("Department (empty: by the routing rules)"),
         queryset=Department.objects.none(),
         to_field_name="code",
@@ -661,10 +682,10 @@ class ListFilterForm(PageForm):
     finding = forms.ChoiceField(label=_("Finding"), required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=[("", "---------")] + Priority.choices, required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=[("", "---------")] + Channel.choices, required=False)
-    department = forms.ModelChoiceField(
+    department = RowChoiceField(
         label=_("Department"), queryset=Department.objects.none(), to_field_name="code", required=False
     )
-    assignee = forms.ModelChoiceField(
+    assignee = RowChoiceField(
         label=_("Handler"), queryset=User.objects.none(), to_field_name="username", required=False
     )
     store = forms.CharField(label=_("Store"), max_length=100, required=False)
@@ -782,7 +803,7 @@ TASK_LIMITS = [
 class TaskForm(StepForm):
     kind = forms.ChoiceField(label=_("Kind of task"), choices=TaskKind.choices)
     title = forms.CharField(label=_("What to do"), max_length=200)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    department = RowChoiceField(label=_("Department"), queryset=Department.objects.none())
     owner = PersonField(
         label=_("Owner (empty: anyone of the department)"), queryset=User.objects.none(), required=False
     )
@@ -819,7 +840,7 @@ class ImprovementFilterForm(PageForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", "---------")] + ImprovementStatus.choices, required=False
     )
-    owner = forms.ModelChoiceField(
+    owner = RowChoiceField(
         label=_("Owner"), queryset=User.objects.none(), to_field_name="username", required=False
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
@@ -879,7 +900,7 @@ class ReportRunForm(PageForm):
     end = forms.DateField(
         label=_("Until (included)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    department = forms.ModelChoiceField(
+    department = RowChoiceField(
         label=_("Department"), queryset=Department.objects.none(), to_field_name="code", required=False
     )
     category = forms.ChoiceField(label=_("Category"), required=False)

@@ -1,4 +1,7 @@
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from kesu.customers.masking import mask_email, mask_name, mask_phone
 from kesu.web.presenters import duration_text
@@ -33,3 +36,41 @@ def duration(text: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def countdown(due) -> SafeString:
+    """A deadline as `js/base.js` counts it down: the local time in ISO form for the script, to the
+    minute for people. Written in Python: a list and my work show one a row, and the template this
+    replaced (three `date` filters) cost a row more than the rest of it."""
+    if not due:
+        return mark_safe('<span class="text-body-secondary">—</span>')
+    local = timezone.localtime(due)
+    at = local.isoformat()
+    return format_html(
+        '<time datetime="{}" data-due="{}" class="kesu-countdown" title="{}">{}</time>',
+        at,
+        at,
+        local.strftime("%Y-%m-%d %H:%M"),
+        local.strftime("%m-%d %H:%M"),
+    )
+
+
+@register.filter
+def status_badge(complaint) -> SafeString:
+    return format_html('<span class="badge kesu-status-{}">{}</span>', complaint.status, complaint.get_status_display())
+
+
+@register.filter
+def priority_badge(complaint) -> SafeString:
+    return format_html(
+        '<span class="badge kesu-priority-{}">{}</span>', complaint.priority, complaint.get_priority_display()
+    )
+
+
+@register.filter
+def minute(moment) -> str:
+    """A moment in the local time to the minute, `date:"Y-m-d H:i"` at a tenth of its cost."""
+    if not moment:
+        return ""
+    return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).strftime("%Y-%m-%d %H:%M")

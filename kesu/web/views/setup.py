@@ -16,7 +16,7 @@ from kesu.accounts.roles import Role
 from kesu.accounts.services import may_configure, staff_roles
 from kesu.lib.errors import DomainError
 from kesu.web import setup
-from kesu.web.forms import PageForm
+from kesu.web.forms import PageForm, RowChoiceField
 
 # ---- forms: they parse what the admin typed; kesu.web.setup decides ----------------------------
 
@@ -46,7 +46,7 @@ class DepartmentForm(PageForm):
 
 
 class DepartmentNameForm(PageForm):
-    department = forms.ModelChoiceField(
+    department = RowChoiceField(
         queryset=Department.objects.all(), to_field_name="code", widget=forms.HiddenInput
     )
     name = forms.CharField(label=_("Department name"), max_length=100)
@@ -58,14 +58,14 @@ def _staff_choices():
 
 class PostForm(PageForm):
     key = forms.ChoiceField(label=_("Post"), choices=[])
-    department = forms.ModelChoiceField(
+    department = RowChoiceField(
         label=_("Department"),
         queryset=Department.objects.filter(is_active=True).order_by("name"),
         required=False,
         empty_label=_("Every department"),
     )
-    holder = forms.ModelChoiceField(label=_("Holder"), queryset=_staff_choices())
-    backup = forms.ModelChoiceField(
+    holder = RowChoiceField(label=_("Holder"), queryset=_staff_choices())
+    backup = RowChoiceField(
         label=_("Backup while the holder is away"), queryset=_staff_choices(), required=False
     )
 
@@ -82,7 +82,7 @@ class StaffForm(PageForm):
     )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices])
-    department = forms.ModelChoiceField(
+    department = RowChoiceField(
         label=_("Department"),
         queryset=Department.objects.filter(is_active=True).order_by("name"),
         required=False,
