@@ -32,28 +32,28 @@ def intake_panels(user, process: Process, *, category: str, text: str, customer,
     }
 
 
-def complaint_panels(user, complaint) -> dict:
+def complaint_panels(user, complaint, *, involved: bool) -> dict:
     """What the complaint page adds: its look-alikes (with the merge step for whoever may take it) and
-    the complaints merged into it with their timelines."""
+    the complaints merged into it with their timelines. `involved`: the user is one of its 当事人."""
     from kesu.web import presenters
 
     spec = complaint.process.spec
     merged = ComplaintMerge.objects.filter(survivor=complaint).select_related("duplicate", "merged_by")
     return {
         "look_alikes": services.duplicates_of(complaint, user) if complaint.status in OPEN_STATUSES else [],
-        "may_merge": _may_merge(user, complaint),
+        "may_merge": _may_merge(user, complaint, involved=involved),
         "merged_here": [
             (merge, presenters.timeline_rows(complaint_timeline(merge.duplicate), spec)) for merge in merged
         ],
     }
 
 
-def _may_merge(user, complaint) -> bool:
+def _may_merge(user, complaint, *, involved: bool) -> bool:
     try:
         require_handler(user, complaint)
     except DomainError:
         return False
-    return complaint.status in OPEN_STATUSES and not complaint.involved_staff.filter(pk=user.pk).exists()
+    return complaint.status in OPEN_STATUSES and not involved
 
 
 @login_required

@@ -72,7 +72,7 @@ def body_context(request, complaint, **forms) -> dict:
         if complaint.regulator_case_number
         else [],
         "involved_staff": list(complaint.involved_staff.all()),
-        "tasks": task_rows(user, complaint, complaint_tasks(complaint)),
+        "tasks": task_rows(user, complaint, complaint_tasks(complaint), viewer),
         "accountabilities": accountability_rows(
             user, complaint, selectors.complaint_accountabilities(complaint), viewer
         ),
@@ -81,7 +81,7 @@ def body_context(request, complaint, **forms) -> dict:
         "improvements": list(selectors.complaint_improvements(complaint, user)),
         "articles": list(selectors.complaint_articles(complaint, user)),
         "suggested_articles": list(selectors.suggested_articles(complaint, user)),
-        **complaint_panels(user, complaint),
+        **complaint_panels(user, complaint, involved=viewer.involved),
         "note_form": forms.get("note_form") or NoteForm(),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
     }
