@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import phonenumbers
+from watch import Watch  # bench/watch.py, beside this file
 
 from kesu.demo import phrases
 
@@ -71,7 +72,7 @@ class Client:
 
 def load(name: str, headers: dict, request, *, clients: int, seconds: float, max_requests: int) -> dict:
     """`clients` threads call `request()` → (method, path, body) until time or count runs out."""
-    latencies: list[float] = []
+    spans: list[tuple[float, float]] = []  # (started, seconds) of each request
     errors = 0
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -85,9 +86,10 @@ def load(name: str, headers: dict, request, *, clients: int, seconds: float, max
                 if issued >= max_requests:
                     return
                 issued += 1
+            started = time.monotonic()
             status, took = client.call(*request())
             with lock:
-                latencies.append(took)
+                spans.append((started, took))
                 errors += status >= 400
 
     started = time.monotonic()
@@ -97,7 +99,7 @@ def load(name: str, headers: dict, request, *, clients: int, seconds: float, max
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    ordered = sorted(latencies) or [0.0]
+    ordered = sorted(took for _start, took in spans) or [0.0]
 
     def percentile(share):
         return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000, 1)
@@ -105,14 +107,15 @@ def load(name: str, headers: dict, request, *, clients: int, seconds: float, max
     return {
         "scenario": name,
         "clients": clients,
-        "requests": len(latencies),
+        "requests": len(spans),
         "errors": errors,
-        "rps": round(len(latencies) / elapsed, 1),
+        "rps": round(len(spans) / elapsed, 1),
         "p50_ms": percentile(0.50),
         "p95_ms": percentile(0.95),
         "p99_ms": percentile(0.99),
         "max_ms": round(ordered[-1] * 1000, 1),
         "mean_ms": round(statistics.fmean(ordered) * 1000, 1),
+        "spans": spans,
     }
 
 
@@ -126,14 +129,20 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
-def measured(server_pid: int, name: str, headers: dict, request, *, clients: int, seconds: float) -> dict:
+def measured(
+    server_pid: int, database_url: str, name: str, headers: dict, request, *, clients: int, seconds: float
+) -> dict:
     """A scenario's latencies and the web workers' CPU per request it cost (PostgreSQL's not counted),
-    after one request per client (what a worker loads once, such as a triage model, is not measured)."""
+    after one request per client (what a worker loads once, such as a triage model, is not measured),
+    and what PostgreSQL and the machine did meanwhile (`watch.Watch`): its requests slower than a
+    second or three times the p95 each told with what was sampled while it ran."""
     load(name, headers, request, clients=clients, seconds=60, max_requests=clients)
     workers = children(server_pid)
     before = cpu_seconds(workers)
-    result = load(name, headers, request, clients=clients, seconds=seconds, max_requests=200_000)
+    with Watch(database_url, workers) as watch:
+        result = load(name, headers, request, clients=clients, seconds=seconds, max_requests=200_000)
     result["cpu_ms_per_request"] = round((cpu_seconds(workers) - before) * 1000 / max(1, result["requests"]), 1)
+    result["watch"] = watch.summary(result.pop("spans"), slow_after=min(1.0, 3 * result["p95_ms"] / 1000))
     return result
 
 
@@ -574,7 +583,7 @@ def main() -> None:
     try:
         _wait_for_server()
         results = [
-            measured(server.pid, name, headers, request, clients=clients, seconds=seconds)
+            measured(server.pid, env["DATABASE_URL"], name, headers, request, clients=clients, seconds=seconds)
             for name, headers, request, clients, seconds in scenarios(facts, args.seconds)
             if args.only in name
         ]
@@ -632,6 +641,9 @@ def _print(report: dict) -> None:
             f"{row['p50_ms']:>7} {row['p95_ms']:>7} {row['p99_ms']:>7} {row['max_ms']:>7} "
             f"{row['cpu_ms_per_request']:>7}"
         )
+    print("\nmeanwhile (bench/watch.py): machine CPU in use, web workers' cores, PostgreSQL's active queries")
+    for row in report["results"]:
+        _print_watch(row["scenario"], row["watch"])
     for row in report["triage_training"]:
         print(f"triage training: {row}")
     if "sweep" in report:
@@ -640,6 +652,19 @@ def _print(report: dict) -> None:
         print(f"outbox (webhooks to a local sink, kesu deliver): {report['outbox']}")
         print(f"history import (kesu import of a generated CSV): {report['import']}")
     print(f"web worker RSS: {report['web_worker_rss_mb']} MB; demo load: {report['demo_seconds']} s")
+
+
+def _print_watch(scenario: str, watch: dict) -> None:
+    waits = ", ".join(f"{wait} {share:.0%}" for wait, share in watch["db_waits"].items())
+    print(
+        f"{scenario:34} machine {watch['machine_busy']:.0%}, web {watch['web_cores']} cores, "
+        f"db {watch['db_active']} active ({waits}); buffers hit {watch['buffer_hit']}, "
+        f"checkpoints {watch['checkpoints']}, temp files {watch['temp_files']}, slow {watch['slow_count']}"
+    )
+    for query in watch["autovacuum"]:
+        print(f"{'':36}autovacuum: {query}")
+    for slow in watch["slow"]:
+        print(f"{'':36}slow: {slow}")
 
 
 if __name__ == "__main__":
