@@ -66,8 +66,10 @@ def token_with_permissions(key: str) -> ApiToken | None:
 def user_with_permissions(pk: int) -> User | None:
     """The staff member `pk` with their permissions and roles, in one query: what a signed-in page
     reads on every request (`kesu.accounts.backends.StaffBackend`)."""
-    users = User.objects.filter(pk=pk).select_related("department").annotate(
-        **{name: RawSQL(sql, ()) for name, sql in _permission_columns(User, "id").items()}
+    users = (
+        User.objects.filter(pk=pk)
+        .select_related("department")
+        .annotate(**{name: RawSQL(sql, ()) for name, sql in _permission_columns(User, "id").items()})
     )
     user = next(iter(users), None)
     if user is not None:

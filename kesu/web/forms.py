@@ -372,9 +372,7 @@ class ContactForm(StepForm):
 
 class AccountabilityForm(StepForm):
     person = PersonField(label=_("Responsible person"), queryset=User.objects.none(), required=False)
-    department = RowChoiceField(
-        label=_("Responsible department"), queryset=Department.objects.none(), required=False
-    )
+    department = RowChoiceField(label=_("Responsible department"), queryset=Department.objects.none(), required=False)
     fault = _text(5000, rows=3, label=_("Fault or merit"))
     measure = forms.ChoiceField(label=_("Measure"), choices=Measure.choices)
     amount = forms.DecimalField(
@@ -840,9 +838,7 @@ class ImprovementFilterForm(PageForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", "---------")] + ImprovementStatus.choices, required=False
     )
-    owner = RowChoiceField(
-        label=_("Owner"), queryset=User.objects.none(), to_field_name="username", required=False
-    )
+    owner = RowChoiceField(label=_("Owner"), queryset=User.objects.none(), to_field_name="username", required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, *args, **kwargs):

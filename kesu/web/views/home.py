@@ -67,10 +67,12 @@ def _panel_context(panel: Panel, user) -> dict:
     says it): at a million complaints, counting further costs a handler's page more than the rest of
     it (each match past the first hundred is a row read for the visibility check)."""
     rows = panel.rows(user)
-    total = capped_count(rows, selectors.PANEL_COUNT_CAP)
+    first = panel.first(user) if panel.first else list(rows[: selectors.PANEL_SIZE])
+    # a panel not full holds them all: no need to count them
+    total = len(first) if len(first) < selectors.PANEL_SIZE else capped_count(rows, selectors.PANEL_COUNT_CAP)
     return {
         "panel": panel,
-        "rows": panel.first(user) if panel.first else list(rows[: selectors.PANEL_SIZE]),
+        "rows": first,
         "total": min(total, selectors.PANEL_COUNT_CAP),
         "more_than": total > selectors.PANEL_COUNT_CAP,
         "more_url": panel.more(user) if panel.more else None,

@@ -46,9 +46,7 @@ class DepartmentForm(PageForm):
 
 
 class DepartmentNameForm(PageForm):
-    department = RowChoiceField(
-        queryset=Department.objects.all(), to_field_name="code", widget=forms.HiddenInput
-    )
+    department = RowChoiceField(queryset=Department.objects.all(), to_field_name="code", widget=forms.HiddenInput)
     name = forms.CharField(label=_("Department name"), max_length=100)
 
 
@@ -65,9 +63,7 @@ class PostForm(PageForm):
         empty_label=_("Every department"),
     )
     holder = RowChoiceField(label=_("Holder"), queryset=_staff_choices())
-    backup = RowChoiceField(
-        label=_("Backup while the holder is away"), queryset=_staff_choices(), required=False
-    )
+    backup = RowChoiceField(label=_("Backup while the holder is away"), queryset=_staff_choices(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
