@@ -68,7 +68,11 @@ def case_suggestions(user, complaint_number: str) -> list[CaseArticle]:
     """For the complaint with this number: the published articles of its process whose text is most
     like the complaint's (its category first among equals), at most five."""
     require_permission(user, "read_case_articles")
-    complaint = visible_complaint(complaint_number, user)
+    return suggestions_for(user, visible_complaint(complaint_number, user))
+
+
+def suggestions_for(user, complaint: Complaint) -> list[CaseArticle]:
+    """`case_suggestions` for a complaint already read as one `user` may see."""
     return similar_cases(
         user,
         process_name=complaint.process.name,

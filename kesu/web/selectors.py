@@ -7,7 +7,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from kesu.accounts.models import Department
 from kesu.accounts.selectors import role_names
 from kesu.cases.models import CaseArticle
-from kesu.cases.selectors import articles_visible_to, case_suggestions
+from kesu.cases.selectors import articles_visible_to, suggestions_for
 from kesu.complaints.models import Complaint, Plan
 from kesu.complaints.selectors import (
     SUMMARY_COLUMNS,
@@ -279,7 +279,7 @@ def complaint_articles(complaint: Complaint, user):
 def suggested_articles(complaint: Complaint, user):
     if not user.has_perm("cases.read_case_articles"):
         return CaseArticle.objects.none()
-    return case_suggestions(user, complaint.number)
+    return suggestions_for(user, complaint)
 
 
 # ---- the customer's survey -------------------------------------------------------------------
