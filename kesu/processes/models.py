@@ -22,6 +22,13 @@ class ProcessQuerySet(models.QuerySet):
         only the first time a worker needs that version's `spec` (intake reads this on every call)."""
         return self.defer("document").filter(name=name).order_by("-version").first()
 
+    def newest_versions(self) -> list["Process"]:
+        """The newest version of every process, by name, in one query (without their documents)."""
+        newest: dict[str, Process] = {}
+        for process in self.defer("document").order_by("name", "-version"):
+            newest.setdefault(process.name, process)
+        return list(newest.values())
+
 
 class Process(models.Model):
     """One version of a company's complaint process. A complaint keeps the version it started under."""

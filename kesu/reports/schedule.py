@@ -32,8 +32,7 @@ report of a period long before Kesu was set up)."""
 
 def report_processes() -> list[Process]:
     """The current version of every process (the reports of older versions are theirs no more)."""
-    names = sorted(set(Process.objects.values_list("name", flat=True)))
-    return [Process.objects.current(name) for name in names]
+    return Process.objects.newest_versions()
 
 
 def reports_produce_due(now: dt.datetime | None = None) -> list[ReportSnapshot]:

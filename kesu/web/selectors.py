@@ -160,13 +160,7 @@ def _newest_processes() -> list[Process]:
     """The newest version of each process, without its document (its parsed `spec` is cached per
     version), from the worker's configuration cache."""
 
-    def read() -> tuple[Process, ...]:
-        newest: dict[str, Process] = {}
-        for process in Process.objects.defer("document").order_by("name", "-version"):
-            newest.setdefault(process.name, process)
-        return tuple(newest.values())
-
-    return list(configuration("newest_processes", read))
+    return list(configuration("newest_processes", lambda: tuple(Process.objects.newest_versions())))
 
 
 def _by_label(pairs) -> list[tuple[str, str]]:

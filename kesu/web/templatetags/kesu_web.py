@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from kesu.customers.masking import mask_email, mask_name, mask_phone
+from kesu.reports.presenters import CHANGE, TEXT
 from kesu.web.presenters import duration_text
 
 register = template.Library()
@@ -74,3 +75,26 @@ def minute(moment) -> str:
     if not moment:
         return ""
     return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).strftime("%Y-%m-%d %H:%M")
+
+
+@register.filter
+def report_row(cells: list[dict]) -> SafeString:
+    """A row of a report's table (`Section.display`): its first cell heads it, numbers stand right, a
+    change is red when it grew and green when it fell, a count links to its complaints. Written in
+    Python: a quarter's report holds a thousand cells, and a template spent 20 µs on each."""
+    written = []
+    for index, cell in enumerate(cells):
+        if index == 0:
+            written.append(format_html('<th scope="row" class="fw-normal">{}</th>', cell["text"]))
+        elif cell["kind"] == TEXT:
+            written.append(format_html("<td>{}</td>", cell["text"]))
+        elif cell["kind"] == CHANGE:
+            value = cell["value"] or 0
+            colour = " text-danger" if value > 0 else " text-success" if value < 0 else ""
+            written.append(format_html('<td class="text-end small{}">{}</td>', colour, cell["text"]))
+        elif cell["href"]:
+            link = format_html('<a href="{}" data-drill-down>{}</a>', cell["href"], cell["text"])
+            written.append(format_html('<td class="text-end fw-semibold">{}</td>', link))
+        else:
+            written.append(format_html('<td class="text-end">{}</td>', cell["text"]))
+    return mark_safe(f"<tr>{''.join(written)}</tr>")
