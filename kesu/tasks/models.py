@@ -79,6 +79,8 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["department", "status", "due_at"], name="task_department_queue"),
             models.Index(fields=["owner", "status", "due_at"], name="task_owner_queue"),
+            # "complaints their department has a task for" (complaints_visible_to), read from the index
+            models.Index(fields=["department", "complaint"], name="task_department_complaint"),
             models.Index(fields=["due_at"], name="task_due", condition=Q(status="open", breached_at=None)),
         ]
 

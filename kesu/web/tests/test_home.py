@@ -165,3 +165,34 @@ def test_escalated_to_me_by_name_and_waiting_at_my_tier_are_shown_together_by_du
 
     assert [row.number for row in rows] == [soon.number, later.number, latest.number]
     assert {row.number for row in selectors.escalated_to_me(staff["supervisor"])} == {row.number for row in rows}
+
+
+def test_my_tasks_are_mine_my_backups_and_my_departments_unowned_ones_soonest_first(assigned, staff, departments):
+    """The panel reads each part apart, in due order from its own index, and shows them as one list."""
+    from kesu.tasks.models import Task, TaskKind, TaskStatus
+    from kesu.tasks.selectors import tasks_for_user, tasks_for_user_first
+
+    clerk, logistics = staff["logistics_clerk"], departments["logistics"]
+    now = timezone.now()
+
+    def task(title, hours, **who):
+        return Task.objects.create(
+            complaint=assigned,
+            kind=TaskKind.OTHER,
+            title=title,
+            department=who.pop("department", logistics),
+            due_at=now + dt.timedelta(hours=hours),
+            **who,
+        )
+
+    task("department's, unowned", 3)
+    task("mine", 2, owner=clerk)
+    task("as backup", 1, owner=staff["quality_clerk"], backup=clerk, department=departments["quality"])
+    task("a colleague's", 0, owner=staff["colleague"])
+    task("done", 0, owner=clerk, status=TaskStatus.DONE)
+
+    first = tasks_for_user_first(clerk, 10)
+
+    assert [row.title for row in first] == ["as backup", "mine", "department's, unowned"]
+    assert [row.title for row in tasks_for_user(clerk)] == [row.title for row in first]
+    assert [row.title for row in tasks_for_user_first(clerk, 2)] == ["as backup", "mine"]

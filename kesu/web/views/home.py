@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kesu.tasks.selectors import tasks_for_user
+from kesu.tasks.selectors import tasks_for_user, tasks_for_user_first
 from kesu.web import selectors
 from kesu.web.paging import capped_count
 from kesu.web.views.common import fragment
@@ -57,7 +57,13 @@ PANELS = [
         selectors.plans_awaiting_me,
         shown_to=lambda user: user.has_perm("complaints.approve_plan"),
     ),
-    Panel("tasks", _("My tasks from other departments"), tasks_for_user, template="web/home/_tasks_panel.html"),
+    Panel(
+        "tasks",
+        _("My tasks from other departments"),
+        tasks_for_user,
+        first=lambda user: tasks_for_user_first(user, selectors.PANEL_SIZE),
+        template="web/home/_tasks_panel.html",
+    ),
 ]
 PANELS_BY_KEY = {panel.key: panel for panel in PANELS}
 
