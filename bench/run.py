@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import phonenumbers
-from watch import Watch  # bench/watch.py, beside this file
+from watch import Watch, cpu_seconds  # bench/watch.py, beside this file
 
 from kesu.demo import phrases
 
@@ -117,16 +117,6 @@ def load(name: str, headers: dict, request, *, clients: int, seconds: float, max
         "mean_ms": round(statistics.fmean(ordered) * 1000, 1),
         "spans": spans,
     }
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU these processes (all their threads) have used so far."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
 
 
 def measured(

@@ -39,15 +39,16 @@ def _machine_ticks() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
-def _process_ticks(pids: list[int]) -> int:
-    total = 0
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU these processes (all their threads) have used so far."""
+    ticks = 0
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 class Watch:
@@ -75,18 +76,17 @@ class Watch:
         return self.connection.execute(COUNTERS).fetchone()
 
     def _sample(self) -> None:
-        ticks_per_second = os.sysconf("SC_CLK_TCK")
-        machine, web = _machine_ticks(), _process_ticks(self.web_pids)
+        machine, web = _machine_ticks(), cpu_seconds(self.web_pids)
         while not self.stop.wait(EVERY):
             at = time.monotonic()
             sessions = self.connection.execute(SESSIONS).fetchall()
-            now_machine, now_web = _machine_ticks(), _process_ticks(self.web_pids)
+            now_machine, now_web = _machine_ticks(), cpu_seconds(self.web_pids)
             busy, total = now_machine[0] - machine[0], now_machine[1] - machine[1]
             self.samples.append(
                 {
                     "at": at,
                     "machine_busy": busy / total if total else 0.0,
-                    "web_cores": (now_web - web) / ticks_per_second / EVERY,
+                    "web_cores": (now_web - web) / EVERY,
                     "waits": [wait for kind, wait, _query in sessions if kind == "client backend"],
                     "autovacuum": [query for kind, _wait, query in sessions if kind == "autovacuum worker"],
                 }
