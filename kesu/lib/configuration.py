@@ -1,8 +1,9 @@
 """The configuration every intake reads (processes, departments, calendar overrides, webhook
-endpoints), kept per worker process for a few seconds.
+endpoints) and the complaint list's drop-downs (departments, handlers), kept per worker process for
+a few seconds.
 
-Each of these reads is a statement of its own on every intake, for rows an admin changes a few
-times a year. A worker keeps what it read for CONFIGURATION_SECONDS and forgets all of it as soon as
+Each of these reads is a statement of its own on every intake or list, for rows an admin changes a
+few times a year (a person's row also at each sign-in). A worker keeps what it read for CONFIGURATION_SECONDS and forgets all of it as soon as
 it changes any of it: at the write (so the rest of its own transaction reads the new rows) and again
 when the transaction commits (so a copy another thread read meanwhile is dropped). The models'
 post_save and post_delete signals do it (connected by their apps); writes that send no signal

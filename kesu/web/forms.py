@@ -19,6 +19,7 @@ from kesu.followups.models import Satisfaction
 from kesu.improvements.models import Improvement, ImprovementStatus
 from kesu.improvements.rules import improvement_owners
 from kesu.improvements.selectors import improvements_visible_to
+from kesu.lib.configuration import configuration
 from kesu.lib.errors import DomainError
 from kesu.lib.schemas import YEARS
 from kesu.processes.document import FieldType, ProcessDocument
@@ -159,6 +160,17 @@ class PeopleField(forms.ModelMultipleChoiceField):
 
 def _departments():
     return Department.objects.filter(is_active=True).order_by("code")
+
+
+def _handlers_with_departments() -> tuple[User, ...]:
+    """`handlers()` with their departments, from the worker's configuration cache: the complaint
+    list's two drop-downs of handlers read and built a hundred rows on every request, more than the
+    page's own complaints cost. Shared by every caller: read them, never change them."""
+    return configuration("handlers", lambda: tuple(handlers().select_related("department").order_by("username")))
+
+
+def _active_departments() -> tuple[Department, ...]:
+    return configuration("active_departments", lambda: tuple(_departments()))
 
 
 # ---- the steps of a complaint ------------------------------------------------------------
@@ -711,8 +723,19 @@ class ListFilterForm(PageForm):
         self.fields["process"].choices = [("", "---------")] + processes
         self.fields["category"].choices = [("", "---------")] + categories
         self.fields["finding"].choices = [("", "---------")] + findings
+        # a choice sent is checked against the queryset; the options come from the configuration cache
         self.fields["department"].queryset = _departments()
-        self.fields["assignee"].queryset = handlers().order_by("username")
+        self.fields["department"].choices = _options(
+            (department.code, str(department)) for department in _active_departments()
+        )
+        self.fields["assignee"].queryset = handlers()
+        self.fields["assignee"].choices = _options(
+            (person.username, str(person)) for person in _handlers_with_departments()
+        )
+
+
+def _options(choices) -> list[tuple]:
+    return [("", "---------"), *choices]
 
 
 class PicksField(forms.Field):
@@ -758,7 +781,10 @@ class BulkActionForm(PageForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "bulk")
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = handlers().select_related("department").order_by("username")
+        self.fields["assignee"].queryset = handlers()
+        self.fields["assignee"].choices = _options(
+            (person.pk, staff_label(person)) for person in _handlers_with_departments()
+        )
 
     def clean(self):
         data = super().clean()
