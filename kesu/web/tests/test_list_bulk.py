@@ -147,6 +147,36 @@ def test_the_bar_offers_by_name_those_who_may_handle(page, take_in, staff):
     assert not [name for name in offered if "handler" in name]  # names, not usernames
 
 
+def test_the_handlers_offered_follow_their_roles_at_once(page, take_in, staff, departments):
+    """The drop-downs of handlers come from the worker's configuration cache: a change of a role or
+    of a person is seen on the next page."""
+    from django.contrib.auth.models import Group
+
+    take_in()
+    client = page("supervisor")
+
+    def offered() -> tuple[list[str], list[str]]:
+        html = client.get("/complaints/").content.decode()
+        bar = re.search(r'<select name="bulk-assignee".*?</select>', html, re.S)[0]
+        filters = re.search(r'<select name="assignee".*?</select>', html, re.S)[0]
+        return re.findall(r'<option value="\d+">([^<]+)</option>', bar), re.findall(
+            r'<option value="\w+">([^<]+)</option>', filters
+        )
+
+    assert "新人小赵 · 客服部" not in offered()[0]
+    newcomer = make_staff("newcomer", Role.AGENT, department=departments["service"], display_name="新人小赵")
+    newcomer.groups.add(Group.objects.get(name=Role.HANDLER))
+    assert "新人小赵 · 客服部" in offered()[0]
+    assert "新人小赵" in offered()[1]
+
+    newcomer.department = departments["quality"]
+    newcomer.save()
+    assert "新人小赵 · 质量部" in offered()[0]
+
+    newcomer.groups.remove(Group.objects.get(name=Role.HANDLER))
+    assert "新人小赵" not in " ".join(offered()[0] + offered()[1])
+
+
 def test_the_list_with_the_bar_costs_the_same_queries_however_many_rows_it_shows(page, take_in, staff):
     client = page("supervisor")
     take_in(phone="13800000000")
