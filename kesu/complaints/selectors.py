@@ -20,6 +20,7 @@ from kesu.complaints.models import ApprovalStatus, Complaint, Event, PlanApprova
 from kesu.complaints.search import text_matches
 from kesu.complaints.services.common import OPEN_STATUSES
 from kesu.customers.services import normalize_phone
+from kesu.lib.configuration import configuration
 from kesu.lib.errors import FieldError
 from kesu.tasks.models import Task
 
@@ -180,9 +181,15 @@ def newest_first_page(rows: Callable[[bool], QuerySet], filters: ComplaintFilter
 
 
 def _received_at_of(newest: int) -> dt.datetime | None:
-    """When the `newest`-th newest complaint came in (None when there are fewer)."""
-    moments = Complaint.objects.order_by("-received_at").values_list("received_at", flat=True)
-    return next(iter(moments[newest - 1 : newest]), None)
+    """When the `newest`-th newest complaint came in (None when there are fewer), read at most once
+    every few seconds per worker: a page found within any such boundary is the right one (no older
+    complaint can be on it), and complaints taken in since fall inside it."""
+
+    def read() -> dt.datetime | None:
+        moments = Complaint.objects.order_by("-received_at").values_list("received_at", flat=True)
+        return next(iter(moments[newest - 1 : newest]), None)
+
+    return configuration(("newest_received_at", newest), read)
 
 
 def _id_of(model, **key) -> Subquery | None:

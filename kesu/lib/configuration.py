@@ -1,13 +1,15 @@
 """The configuration every intake reads (processes, departments, calendar overrides, webhook
 endpoints) and the complaint list's drop-downs (departments, handlers), kept per worker process for
-a few seconds.
+a few seconds; also the text search's newest-first boundaries (`_received_at_of`), where any recent
+value serves.
 
 Each of these reads is a statement of its own on every intake or list, for rows an admin changes a
-few times a year (a person's row also at each sign-in). A worker keeps what it read for CONFIGURATION_SECONDS and forgets all of it as soon as
-it changes any of it: at the write (so the rest of its own transaction reads the new rows) and again
-when the transaction commits (so a copy another thread read meanwhile is dropped). The models'
-post_save and post_delete signals do it (connected by their apps); writes that send no signal
-(`QuerySet.update`, `bulk_create`) call `configuration_changed` themselves.
+few times a year (a person's row also at each sign-in). A worker keeps what it read for
+CONFIGURATION_SECONDS and forgets all of it as soon as it changes any of it: at the write (so the
+rest of its own transaction reads the new rows) and again when the transaction commits (so a copy
+another thread read meanwhile is dropped). The models' post_save and post_delete signals do it
+(connected by their apps); writes that send no signal (`QuerySet.update`, `bulk_create`) call
+`configuration_changed` themselves.
 
 Other workers see a change within CONFIGURATION_SECONDS: until then they may take a complaint in
 under the process version, the departments, the calendar and the webhooks as they were. Reading a
