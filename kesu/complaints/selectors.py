@@ -31,7 +31,20 @@ def complaints_visible_to(user, *, all_of_them: bool = False) -> QuerySet[Compla
     their department has a task for (协办).
 
     `all_of_them`: the caller reads the whole visible set (counts), not a page of it; on PostgreSQL
-    the task branch is then an index condition the planner can OR with the others' indexes."""
+    the task branch is then an index condition the planner can OR with the others' indexes.
+
+    Built once per user object (a request's), as its permissions are: a handler's rule holds two
+    subqueries, and my work asks for it in every panel."""
+    built = getattr(user, "_complaints_visible", None)
+    if built is None:
+        built = user._complaints_visible = {}
+    key = (all_of_them, user.department_id)
+    if key not in built:
+        built[key] = _complaints_visible_to(user, all_of_them)
+    return built[key].all()
+
+
+def _complaints_visible_to(user, all_of_them: bool) -> QuerySet[Complaint]:
     complaints = Complaint.objects.all()
     if user.has_perm("complaints.view_all_complaints"):
         return complaints
