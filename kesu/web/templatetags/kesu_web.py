@@ -1,7 +1,9 @@
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from kesu.customers.masking import mask_email, mask_name, mask_phone
 from kesu.reports.presenters import CHANGE, TEXT
@@ -75,6 +77,79 @@ def minute(moment) -> str:
     if not moment:
         return ""
     return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).strftime("%Y-%m-%d %H:%M")
+
+
+@register.simple_tag(takes_context=True)
+def list_row(context, complaint) -> SafeString:
+    """A row of the complaint list: a box to tick when the bulk bar is there, the number, subject,
+    status and priority, then the columns the user chose (`LIST_CELLS`). Written in Python, as the
+    badges are: the list shows 25 rows, and a template spent 0.3 ms on each beyond what it shows."""
+    cells = []
+    if context.get("bulk_form"):
+        cells.append(
+            format_html(
+                '<td><input type="checkbox" class="form-check-input" name="bulk-picks" form="bulk-form" value="{}:{}"{}'
+                ' aria-label="{}"></td>',
+                complaint.number,
+                complaint.version,
+                mark_safe(" checked") if complaint.number in context.get("bulk_ticked", ()) else "",
+                gettext("Tick %(number)s") % {"number": complaint.number},
+            )
+        )
+    cells.append(
+        format_html(
+            '<td class="text-nowrap"><a href="{}">{}</a></td>'
+            '<td class="kesu-cell-subject">{}</td><td>{}</td><td>{}</td>',
+            reverse("web:complaint", args=[complaint.number]),
+            complaint.number,
+            complaint.subject,
+            status_badge(complaint),
+            priority_badge(complaint),
+        )
+    )
+    columns = context.get("columns", ())
+    for column, (classes, shown) in LIST_CELLS.items():
+        if column in columns:
+            cells.append(format_html('<td class="{}">{}</td>', classes, shown(complaint)))
+    return format_html("<tr>{}</tr>\n", mark_safe("".join(cells)))
+
+
+# the columns a user may choose for the list (`OPTIONAL_COLUMNS`) in the order of the table's head:
+# each cell's classes and what it shows
+LIST_CELLS = {
+    "category": ("d-none d-md-table-cell", category_label),
+    "process": ("d-none d-lg-table-cell", lambda complaint: complaint.process.spec.label),
+    "customer": ("d-none d-xl-table-cell", masked_customer),
+    "handler": ("d-none d-md-table-cell", lambda complaint: complaint.assignee or "—"),
+    "due": ("d-none d-sm-table-cell text-nowrap", lambda complaint: countdown(complaint.next_due_at)),
+    "received": ("d-none d-xl-table-cell text-nowrap", lambda complaint: minute(complaint.received_at)),
+}
+
+
+@register.filter
+def panel_item(complaint) -> SafeString:
+    """A complaint in a panel of my work: number, priority, subject, category, status, handler and
+    its next deadline. In Python for the reason of `list_row` (my work shows up to 40 of them)."""
+    about = [category_label(complaint), complaint.get_status_display()]
+    if complaint.assignee:
+        about.append(str(complaint.assignee))
+    return format_html(
+        '<li class="list-group-item d-flex justify-content-between align-items-start gap-2">\n'
+        '  <div class="text-truncate">\n'
+        '    <a class="fw-semibold" href="{}">{}</a>\n'
+        "    {}\n"
+        '    <div class="small text-truncate">{}</div>\n'
+        '    <div class="small text-body-secondary">{}</div>\n'
+        "  </div>\n"
+        '  <div class="text-end small text-nowrap">{}</div>\n'
+        "</li>\n",
+        reverse("web:complaint", args=[complaint.number]),
+        complaint.number,
+        priority_badge(complaint),
+        complaint.subject,
+        " · ".join(about),
+        countdown(complaint.next_due_at),
+    )
 
 
 @register.filter
