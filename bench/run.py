@@ -538,11 +538,13 @@ def page_scenarios(facts: dict, duration: float) -> list[tuple]:
 
     supervisor, handler, manager = (signed_in(who) for who in ("demo_supervisor", "demo_handler_0", "demo_manager"))
     search = urlencode({"q": "配送 延误"})
+    open_by_due = urlencode({"status": ["new", "assigned", "investigating", "resolving"], "order": "due"}, doseq=True)
     return [
         ("page: my work of a handler", handler, page("/"), 4, duration),
         ("page: my work of a supervisor", supervisor, page("/"), 4, duration),
         ("page: complaint list", supervisor, page("/complaints/"), 8, duration),
         ("page: list, text search 配送 延误", supervisor, page(f"/complaints/?{search}"), 8, duration),
+        ("page: a handler's open list by due time", handler, page(f"/complaints/?{open_by_due}"), 8, duration),
         ("page: one complaint", supervisor, complaint_page, 8, duration),
         ("page: inbox of a busy handler", handler, page("/notifications/"), 4, duration),
         ("page: outbox, 5 000 failed", manager, page("/outbox/"), 4, duration),

@@ -213,6 +213,9 @@ class Complaint(models.Model):
             models.Index(
                 fields=["next_due_at", "status"], name="complaint_next_due", condition=Q(next_due_at__isnull=False)
             ),
+            # a list sorted by due time (nulls last, then by id) read in its order, whatever its filters: without
+            # it a handler's open list sorted everything it may see (1.4 s at a million)
+            models.Index(fields=["next_due_at", "id"], name="complaint_due_order"),
             models.Index(
                 fields=["next_warn_at", "next_due_at", "status"],
                 name="complaint_next_warn",
